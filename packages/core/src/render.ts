@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import ejs from 'ejs';
+import { feature, features } from './features/index.js';
+import { importName, type Answers } from './options.js';
+import { action, other, pin, versions } from './versions.js';
+
+/** Where a project records how it was generated; upgrade reads it back. */
+export const RECORD_FILE = '.create-ml-ci-cd.json';
+
+export interface ProjectRecord {
+  /** Documentation for whoever opens the file. */
+  $comment: string;
+  generator: 'create-ml-ci-cd';
+  version: string;
+  answers: Answers;
+}
+
+export function projectRecord(answers: Answers, version: string): ProjectRecord {
+  return {
+    $comment: 'Written by create-ml-ci-cd. `npx create-ml-ci-cd upgrade` reads it to re-render the templates; keep it in git.',
+    generator: 'create-ml-ci-cd',
+    version,
+    answers,
+  };
+}
+
+/**
+ * The values every template sees. Templates insert user text only through `q()` (a JSON string
+ * literal, which is also a valid YAML, TOML and Python string), never with `<%=` (HTML escaping).
+ */
+export function templateContext(answers: Answers, version: string) {
+  const enabled = new Set(answers.features);
+  return {
+    ...answers,
+    module: importName(answers.name),
+    generatorVersion: version,
+    has: (name: string) => (feature(name), enabled.has(name)),
+    q: (s: string) => JSON.stringify(s),
+    pin,
+    action,
+    other,
+    pythonVersions: versions.python.supported,
+    requirements: [...new Set(features.filter((f) => enabled.has(f.name)).flatMap((f) => f.requirements ?? []))],
+    gitignore: features.filter((f) => enabled.has(f.name)).flatMap((f) => f.gitignore ?? []),
+  };
+}
+
+/** Template file name -> output file name: the only two naming rules (`_gitignore`, `.ejs`). */
+export function outputPath(templatePath: string): string {
+  return templatePath
+    .split('/')
+    .map((part) => (part === '_gitignore' ? '.gitignore' : part))
+    .join('/')
+    .replace(/\.ejs$/, '');
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'))
+    .sort();
+}
+
+/**
+ * Render the whole project in memory: `templates/base` plus `templates/<feature>` for each enabled
+ * feature. Files ending in `.ejs` are rendered; everything else (data, binaries) is copied byte for
+ * byte. Returns output path -> contents, sorted by path.
+ */
+export function renderProject(answers: Answers, templatesDir: string, version: string): Map<string, Buffer> {
+  const context = templateContext(answers, version);
+  const out = new Map<string, Buffer>();
+  for (const layer of ['base', ...answers.features]) {
+    const root = join(templatesDir, layer);
+    for (const file of listFiles(root)) {
+      const target = outputPath(file);
+      if (out.has(target)) throw new Error(`templates/${layer}/${file} collides with another layer's ${target}`);
+      const source = readFileSync(join(root, file));
+      out.set(
+        target,
+        file.endsWith('.ejs')
+          ? Buffer.from(ejs.render(source.toString('utf8'), context, { filename: join(root, file), strict: false }))
+          : source,
+      );
+    }
+  }
+  out.set(RECORD_FILE, Buffer.from(`${JSON.stringify(projectRecord(answers, version), null, 2)}\n`));
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}

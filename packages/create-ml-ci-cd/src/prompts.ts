@@ -1,0 +1,36 @@
+import { checkbox, confirm, input, select } from '@inquirer/prompts';
+import { defaultDescription, features, validateName, versions, type RawAnswers } from '@create-ml-ci-cd/core';
+
+/** Ask only for what flags and the answers file left open. Loaded only when stdin is a TTY. */
+export async function askMissing(raw: RawAnswers, steps: { git?: boolean; install?: boolean }) {
+  const answers = { ...raw };
+  if (answers.name === undefined)
+    answers.name = await input({
+      message: 'Project name:',
+      default: 'my-model',
+      validate: (value) => {
+        try {
+          validateName(value);
+          return true;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    });
+  if (answers.description === undefined) answers.description = await input({ message: 'Description:', default: defaultDescription });
+  if (answers.python === undefined)
+    answers.python = await select({
+      message: 'Python version:',
+      default: versions.python.default,
+      choices: versions.python.supported.map((v) => ({ value: v, name: v })),
+    });
+  const featureGiven = answers.features !== undefined || features.some((f) => answers[f.name] !== undefined);
+  if (features.length > 0 && !featureGiven)
+    answers.features = await checkbox({
+      message: 'Optional features:',
+      choices: features.map((f) => ({ value: f.name, name: f.label })),
+    });
+  const git = steps.git ?? (await confirm({ message: 'Initialize a git repository?', default: true }));
+  const install = steps.install ?? (await confirm({ message: 'Create .venv and install dependencies now?', default: false }));
+  return { answers, git, install };
+}

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// Both src/ (tests) and dist/ (the bundle) sit one level below the package root.
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export const version: string = JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')).version;
+
+/** Shipped inside the package; the build copies the repo's templates/ there. */
+export const templatesDir = process.env.CREATE_ML_CI_CD_TEMPLATES ?? `${packageRoot}templates`;
+
+const cleanups = new Set<() => void>();
+
+/** Run `cleanup` if the process is interrupted (Ctrl-C or SIGTERM) before `release()` is called. */
+export function cleanupOnSignal(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.on(signal, () => {
+    for (const cleanup of cleanups) cleanup();
+    process.exit(code);
+  });
+}
