@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, type Options } from 'execa';
+import { execa } from 'execa';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** The built bin, as `npm create ml-ci-cd` runs it (run `npm run build` first; Nx does). */
@@ -13,8 +13,8 @@ export function tempDir(prefix = 'cmlcicd-'): string {
 }
 
 /** Spawn the real CLI non-interactively (stdin is not a TTY); never throws on a non-zero exit. */
-export function cli(args: string[], options: Options = {}) {
-  return execa('node', [bin, ...args], { reject: false, stdin: 'ignore', env: { NO_COLOR: '1' }, ...options });
+export function cli(args: string[], options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {}) {
+  return execa('node', [bin, ...args], { reject: false, stdin: 'ignore', ...options, env: { NO_COLOR: '1', ...options.env } });
 }
 
 /** Every file below `dir` (relative paths, sorted), skipping .git. */

@@ -76,6 +76,10 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
   validateName(name);
 
   const description = expect<string>('description', raw.description, 'string', source) ?? defaultDescription;
+  // Newlines and tabs are fine (every file quotes the text); other control characters and lone
+  // surrogates cannot be written into TOML or YAML at all.
+  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(description) || !description.isWellFormed())
+    throw new UserError(`${source}: the description contains a control character or invalid Unicode; remove it.`);
 
   const python = expect<string>('python', raw.python, 'string', source) ?? versions.python.default;
   if (!versions.python.supported.includes(python))

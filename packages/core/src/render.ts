@@ -49,10 +49,10 @@ export function templateContext(answers: Answers, version: string) {
 /** Template file name -> output file name: the only two naming rules (`_gitignore`, `.ejs`). */
 export function outputPath(templatePath: string): string {
   return templatePath
+    .replace(/\.ejs$/, '')
     .split('/')
     .map((part) => (part === '_gitignore' ? '.gitignore' : part))
-    .join('/')
-    .replace(/\.ejs$/, '');
+    .join('/');
 }
 
 function listFiles(dir: string): string[] {

@@ -7,6 +7,7 @@ const templates = fileURLToPath(new URL('../../../templates', import.meta.url));
 describe('outputPath', () => {
   it('applies the two naming rules only', () => {
     expect(outputPath('_gitignore')).toBe('.gitignore');
+    expect(outputPath('_gitignore.ejs')).toBe('.gitignore');
     expect(outputPath('src/train.py.ejs')).toBe('src/train.py');
     expect(outputPath('data/iris.csv')).toBe('data/iris.csv');
     expect(outputPath('docs/_gitignore_notes.md')).toBe('docs/_gitignore_notes.md');
