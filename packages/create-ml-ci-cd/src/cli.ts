@@ -3,6 +3,10 @@ import { EXIT, UserError } from '@create-ml-ci-cd/core';
 /** Entry point: dispatch, and turn every outcome into an exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'upgrade') {
+      const { upgrade } = await import('./upgrade.js');
+      return await upgrade(argv.slice(1));
+    }
     const { create } = await import('./create.js');
     return await create(argv);
   } catch (error) {
