@@ -23,3 +23,15 @@ export const EXIT = {
   sigint: 130,
   sigterm: 143,
 } as const;
+
+/**
+ * V8's JSON.parse message, on one line: it may quote the whole input (newlines included), so keep
+ * the part before the quote and turn "at position N" into a line and column.
+ */
+export function jsonErrorMessage(error: Error, text: string): string {
+  const message = error.message.split(/, "|\n/)[0];
+  const at = /(.*) at position (\d+)/.exec(message);
+  if (!at) return message;
+  const before = text.slice(0, Number(at[2])).split('\n');
+  return `${at[1]} at line ${before.length}, column ${before.at(-1)!.length + 1}`;
+}

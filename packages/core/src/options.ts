@@ -8,6 +8,8 @@ export interface Answers {
   name: string;
   description: string;
   python: string;
+  /** When retrain.yml runs on its own: a five-field cron expression in UTC. */
+  retrainCron: string;
   /** Enabled optional features, in registry order. */
   features: string[];
   /** Feature options (e.g. `dvcRemote`), present only when their feature is enabled. */
@@ -17,7 +19,7 @@ export interface Answers {
 /** What flags, an answers file or prompts may say before normalization; anything may be missing or wrong. */
 export type RawAnswers = Record<string, unknown>;
 
-const baseKeys = ['name', 'description', 'python', 'features'] as const;
+const baseKeys = ['name', 'description', 'python', 'retrainCron', 'features'] as const;
 
 /** Keys a raw answers object may have: the base answers, one boolean per feature, and feature options. */
 export function answerKeys(): string[] {
@@ -26,6 +28,43 @@ export function answerKeys(): string[] {
 
 export const defaultDescription = 'A machine-learning project with CI/CD';
 
+/** Mondays at 06:00 UTC: weekly is often enough for data that arrives in batches. */
+export const defaultRetrainCron = '0 6 * * 1';
+
+const cronFields = [
+  ['minute', 0, 59],
+  ['hour', 0, 23],
+  ['day of month', 1, 31],
+  ['month', 1, 12],
+  ['day of week', 0, 6],
+] as const;
+
+/**
+ * Check a GitHub Actions `schedule` cron expression: five fields of numbers with `*`, `,`, `-` and
+ * `/`, each within its range. A wrong one would only fail later, when GitHub reads the workflow.
+ */
+export function validateCron(cron: string, source = 'options'): string {
+  const parts = cron.trim().split(/\s+/);
+  const fail = (why: string) =>
+    new UserError(`${source}: invalid retrain cron ${JSON.stringify(cron)}: ${why}. Use five fields in UTC, e.g. "${defaultRetrainCron}" (Mondays 06:00).`);
+  if (parts.length !== 5) throw fail(`it has ${parts.length} field${parts.length === 1 ? '' : 's'}, not 5`);
+  parts.forEach((part, i) => {
+    const [field, min, max] = cronFields[i];
+    for (const item of part.split(',')) {
+      const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item);
+      if (!m) throw fail(`the ${field} field "${part}" is not a number, range, list or step`);
+      const [, , from, to, step] = m;
+      const numbers = [from, to].filter((n) => n !== undefined).map(Number);
+      if (numbers.some((n) => n < min || n > max)) throw fail(`the ${field} must be between ${min} and ${max}`);
+      if (numbers.length === 2 && numbers[0] > numbers[1]) throw fail(`the ${field} range "${item}" runs backwards`);
+      // GitHub refuses a step outside the field's own range (e.g. "*/7" for the day of week).
+      if (step !== undefined && (Number(step) < Math.max(min, 1) || Number(step) > max))
+        throw fail(`the ${field} step must be between ${Math.max(min, 1)} and ${max}`);
+    }
+  });
+  return parts.join(' ');
+}
+
 const windowsDeviceNames = new Set(['con', 'prn', 'aux', 'nul', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`com${n}`, `lpt${n}`])]);
 
 /** The Python import name of a project: `my-model` imports as `my_model`. */
@@ -33,31 +72,70 @@ export function importName(name: string): string {
   return name.replace(/-/g, '_');
 }
 
+/** A value for an error message: JSON (one line, control characters escaped), cut to a readable length. */
+function show(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** `, e.g. "<candidate>"` when the candidate is itself a valid name, so a suggestion never fails in turn. */
+function suggest(candidate: string): string {
+  try {
+    validateName(candidate);
+    return `, e.g. "${candidate}"`;
+  } catch {
+    return '';
+  }
+}
+
 /**
  * Check a project name: it becomes a directory, a Python distribution name, an import name, an
  * MLflow model name and a container image name, so it must be valid as all of them.
  */
 export function validateName(name: string): string {
-  const shown = JSON.stringify(name);
+  const shown = show(name);
   if (name.trim() === '') throw new UserError('The project name is empty. Pass one, e.g. `create-ml-ci-cd my-model`.');
-  if (name.length > 100) throw new UserError(`The project name is ${name.length} characters long; use at most 100.`);
+  if (name.length > 100) throw new UserError(`The project name ${shown} is ${name.length} characters long; use at most 100.`);
   if (/[A-Z]/.test(name) && /^[A-Za-z][A-Za-z0-9]*([-_][A-Za-z0-9]+)*$/.test(name))
-    throw new UserError(`Invalid project name ${shown}: use lowercase (container image names must be), e.g. "${name.toLowerCase()}".`);
+    throw new UserError(`Invalid project name ${shown}: use lowercase (container image names must be)${suggest(name.toLowerCase())}.`);
   if (!/^[a-z][a-z0-9]*([-_][a-z0-9]+)*$/.test(name))
     throw new UserError(
       `Invalid project name ${shown}: start with a letter and use only lowercase letters, digits, and single "-" or "_" between them (e.g. "my-model").`,
     );
   const mod = importName(name);
-  if (pythonKeywords.has(mod)) throw new UserError(`Invalid project name ${shown}: it is a Python keyword; choose another, e.g. "${name}-model".`);
+  if (pythonKeywords.has(mod)) throw new UserError(`Invalid project name ${shown}: it is a Python keyword; choose another${suggest(`${name}-model`)}.`);
   if (stdlibModules.has(mod))
-    throw new UserError(`Invalid project name ${shown}: it would shadow Python's standard-library module "${mod}"; choose another, e.g. "${name}-model".`);
-  if (windowsDeviceNames.has(name)) throw new UserError(`Invalid project name ${shown}: it is a reserved device name on Windows; choose another.`);
+    throw new UserError(`Invalid project name ${shown}: it would shadow Python's standard-library module "${mod}"; choose another${suggest(`${name}-model`)}.`);
+  if (windowsDeviceNames.has(name))
+    throw new UserError(`Invalid project name ${shown}: it is a reserved device name on Windows; choose another${suggest(`${name}-model`)}.`);
   return name;
+}
+
+/**
+ * Characters a description may not hold. Newlines and tabs are fine (every file quotes the text
+ * with `q()`, a JSON string literal); other control characters, lone surrogates and noncharacters
+ * are not: JSON leaves DEL, C1 controls and U+FFFE unescaped, which TOML and YAML reject, and a lone
+ * surrogate cannot be written as UTF-8 at all.
+ */
+const badDescriptionChar = /[^\t\n\P{Cc}]|\p{Noncharacter_Code_Point}|\p{Cs}/u;
+
+function validateDescription(description: string, source: string): string {
+  const bad = badDescriptionChar.exec(description);
+  if (bad) {
+    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new UserError(`${source}: the description contains the character U+${code} at position ${bad.index}; remove it.`);
+  }
+  return description;
 }
 
 function expect<T>(key: string, value: unknown, type: 'string' | 'boolean', source: string): T | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== type) throw new UserError(`${source}: "${key}" must be a ${type}, got ${JSON.stringify(value)}.`);
+  if (typeof value !== type) throw new UserError(`${source}: "${key}" must be a ${type}, got ${show(value)}.`);
   return value as T;
 }
 
@@ -68,22 +146,21 @@ function expect<T>(key: string, value: unknown, type: 'string' | 'boolean', sour
 export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
   const known = new Set(answerKeys());
   for (const key of Object.keys(raw)) {
-    if (!known.has(key)) throw new UserError(`${source}: unknown key "${key}". Known keys: ${[...known].join(', ')}.`);
+    if (!known.has(key)) throw new UserError(`${source}: unknown key ${show(key)}. Known keys: ${[...known].join(', ')}.`);
   }
 
   const name = expect<string>('name', raw.name, 'string', source);
   if (name === undefined) throw new UserError(`${source}: no project name. Pass a directory or --name.`);
   validateName(name);
 
-  const description = expect<string>('description', raw.description, 'string', source) ?? defaultDescription;
-  // Newlines and tabs are fine (every file quotes the text); other control characters and lone
-  // surrogates cannot be written into TOML or YAML at all.
-  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(description) || !description.isWellFormed())
-    throw new UserError(`${source}: the description contains a control character or invalid Unicode; remove it.`);
+  const description = validateDescription(expect<string>('description', raw.description, 'string', source) ?? defaultDescription, source);
 
   const python = expect<string>('python', raw.python, 'string', source) ?? versions.python.default;
   if (!versions.python.supported.includes(python))
-    throw new UserError(`Unsupported Python version ${JSON.stringify(python)}: use one of ${versions.python.supported.join(', ')}.`);
+    throw new UserError(`Unsupported Python version ${show(python)}: use one of ${versions.python.supported.join(', ')}.`);
+
+  const retrainCronRaw = expect<string>('retrainCron', raw.retrainCron, 'string', source);
+  const retrainCron = retrainCronRaw === undefined ? defaultRetrainCron : validateCron(retrainCronRaw, source);
 
   let enabled = new Set<string>();
   if (raw.features !== undefined) {
@@ -91,7 +168,7 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
       throw new UserError(`${source}: "features" must be a list of feature names.`);
     for (const f of raw.features as string[]) {
       if (!features.some((x) => x.name === f))
-        throw new UserError(`${source}: unknown feature "${f}". Known features: ${features.map((x) => x.name).join(', ') || 'none'}.`);
+        throw new UserError(`${source}: unknown feature ${show(f)}. Known features: ${features.map((x) => x.name).join(', ') || 'none'}.`);
       enabled.add(f);
     }
   }
@@ -102,7 +179,7 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
   }
   enabled = new Set(features.filter((f) => enabled.has(f.name)).map((f) => f.name));
 
-  const answers: Answers = { name, description, python, features: [...enabled] };
+  const answers: Answers = { name, description, python, retrainCron, features: [...enabled] };
   for (const f of features) {
     for (const o of f.options ?? []) {
       const value = expect<string>(o.key, raw[o.key], 'string', source);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UserError, type RawAnswers } from '@create-ml-ci-cd/core';
+import { UserError, jsonErrorMessage, type RawAnswers } from '@create-ml-ci-cd/core';
 
 /**
  * Read an answers file: either a flat object of answers, or a project's recorded
@@ -12,18 +12,23 @@ export function readAnswersFile(path: string): RawAnswers {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
-      code === 'ENOENT' ? `Answers file ${path} does not exist. Check the path passed to --answers.` : `Cannot read answers file ${path} (${code}).`,
+      code === 'ENOENT'
+        ? `Answers file ${path} does not exist. Check the path passed to --answers.`
+        : `Cannot read answers file ${path} (${code}). Pass a readable JSON file to --answers.`,
     );
   }
+  text = text.replace(/^\uFEFF/, ''); // Windows editors may save a byte-order mark
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`Answers file ${path} is not valid JSON (${(error as Error).message}). Fix it or pass the values as flags.`);
+    throw new UserError(`Answers file ${path} is not valid JSON (${jsonErrorMessage(error as Error, text)}). Fix it or pass the values as flags.`);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data))
-    throw new UserError(`Answers file ${path} must hold a JSON object such as {"name": "my-model"}.`);
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(data)) throw new UserError(`Answers file ${path} must hold a JSON object such as {"name": "my-model"}.`);
   const record = data as Record<string, unknown>;
-  if (record.generator === 'create-ml-ci-cd' && typeof record.answers === 'object' && record.answers !== null) return record.answers as RawAnswers;
-  return record;
+  if (record.generator !== 'create-ml-ci-cd') return record;
+  if (!isObject(record.answers))
+    throw new UserError(`Answers file ${path} is a create-ml-ci-cd record without an "answers" object. Restore it from git, or pass a plain answers file.`);
+  return record.answers as RawAnswers;
 }

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError, features, versions } from '@create-ml-ci-cd/core';
+import { UserError, defaultRetrainCron, features, versions } from '@create-ml-ci-cd/core';
 
 /** `dvcRemote` -> `dvc-remote` */
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -21,6 +21,7 @@ export function createFlags(): FlagSpec[] {
     { flag: 'name', answer: 'name', type: 'string', value: '<name>', help: 'project name (default: the directory name)' },
     { flag: 'description', answer: 'description', type: 'string', value: '<text>', help: 'one-line description' },
     { flag: 'python', answer: 'python', type: 'string', value: '<version>', help: `Python version: ${versions.python.supported.join(', ')} (default ${versions.python.default})` },
+    { flag: 'retrain-cron', answer: 'retrainCron', type: 'string', value: '<cron>', help: `when the retraining workflow runs, in UTC (default "${defaultRetrainCron}": Mondays 06:00)` },
     ...features.flatMap((f): FlagSpec[] => [
       { flag: f.name, answer: f.name, type: 'boolean', negatable: true, help: f.label },
       ...(f.options ?? []).map((o): FlagSpec => ({ flag: kebab(o.key), answer: o.key, type: 'string', value: o.valueName, help: o.description })),
@@ -56,19 +57,30 @@ export function parseFlags(argv: string[], specs: FlagSpec[], command = 'create-
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, allowNegative: true, strict: true, tokens: true } as ParseArgsConfig);
   } catch (error) {
-    const message = (error as Error).message.split('. To specify')[0].replace(/'/g, '');
-    throw new UserError(`${message}. Run \`${command} --help\` for the options.`);
+    // Node's messages can span lines; keep the first, which names the option.
+    const message = (error as Error).message.split('\n')[0].split('. To specify')[0].replace(/'/g, '');
+    const ambiguous = /^Option (\S+)(?: <value>)? argument is ambiguous/.exec(message);
+    if (ambiguous)
+      throw new UserError(`Option ${ambiguous[1]} is missing its value (the next argument is an option). Write ${ambiguous[1]}=<value> for a value that starts with "-".`);
+    throw new UserError(`${message.replace(/\.$/, '')}. Run \`${command} --help\` for the options.`);
   }
-  const seen = new Map<string, string>();
+  // A repeated flag is fine when it says the same thing (`-y --yes`); --x with --no-x, or two
+  // different values, is a contradiction rather than "the last one wins".
+  const seen = new Map<string, { rawName: string; value: string | boolean }>();
   for (const token of parsed.tokens ?? []) {
     if (token.kind !== 'option') continue;
     const spec = specs.find((s) => s.flag === token.name)!;
-    if (token.rawName.startsWith('--no-') && !spec.negatable)
-      throw new UserError(`Unknown option ${token.rawName}. Run \`${command} --help\` for the options.`);
+    const negated = token.rawName.startsWith('--no-');
+    if (negated && !spec.negatable) throw new UserError(`Unknown option ${token.rawName}. Run \`${command} --help\` for the options.`);
+    const value = token.value ?? !negated;
     const previous = seen.get(token.name);
-    if (previous !== undefined && previous !== token.rawName)
-      throw new UserError(`Conflicting options ${previous} and ${token.rawName}: pass only one.`);
-    seen.set(token.name, token.rawName);
+    if (previous !== undefined && previous.value !== value)
+      throw new UserError(
+        typeof value === 'boolean'
+          ? `Conflicting options ${previous.rawName} and ${token.rawName}: pass only one.`
+          : `Conflicting values for ${token.rawName}: ${JSON.stringify(previous.value)} and ${JSON.stringify(value)}. Pass it once.`,
+      );
+    seen.set(token.name, { rawName: token.rawName, value });
   }
   return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
 }
@@ -78,6 +90,7 @@ export function parseCreateArgs(argv: string[]): ParsedCreate {
   const { values, positionals } = parseFlags(argv, specs);
   if (positionals.length > 1)
     throw new UserError(`Too many arguments: ${positionals.map((p) => JSON.stringify(p)).join(' ')}. Pass one directory (quote a path with spaces).`);
+  if (positionals[0] === '') throw new UserError('The directory argument is empty. Pass a directory such as my-model, or . for the current directory.');
   const answers: Record<string, unknown> = {};
   for (const s of specs) if (s.answer && values[s.flag] !== undefined) answers[s.answer] = values[s.flag];
   return {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { EXIT, UserError, normalizeAnswers, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
 import { runGenerator } from '@create-ml-ci-cd/generator-app/run';
@@ -10,15 +10,43 @@ import { cleanupOnSignal, templatesDir, version } from './runtime.js';
 
 const DEFAULT_NAME = 'my-model';
 
-/** Refuse a target we must not write into; returns whether it exists and is non-empty. */
+/** A path for messages: relative to the current directory, quoted when it has spaces or odd characters. */
+function showPath(path: string): string {
+  const rel = relative(process.cwd(), path) || '.';
+  return /^[\w./@+-]+$/.test(rel) ? rel : JSON.stringify(rel);
+}
+
+const errno = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+
+function checkWritable(dir: string): void {
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new UserError(`Cannot write in ${showPath(dir)} (${errno(error)}). Choose a directory you can write to.`);
+  }
+}
+
+/**
+ * Refuse a target we must not or cannot write into, before anything is created; returns whether
+ * it exists and is non-empty.
+ */
 function checkTarget(target: string, force: boolean): boolean {
-  if (!existsSync(target)) return false;
-  const shown = relative(process.cwd(), target) || '.';
+  if (!existsSync(target)) {
+    let ancestor = dirname(target);
+    while (!existsSync(ancestor)) ancestor = dirname(ancestor);
+    if (!statSync(ancestor).isDirectory())
+      throw new UserError(`${showPath(ancestor)} is a file, so ${showPath(target)} cannot be created in it. Choose another directory.`);
+    checkWritable(ancestor);
+    return false;
+  }
+  const shown = showPath(target);
   if (!statSync(target).isDirectory()) throw new UserError(`${shown} exists and is not a directory. Choose another directory.`);
   const entries = readdirSync(target);
-  if (entries.length === 0) return false;
-  if (!force) throw new UserError(`${shown} is not empty. Use --force to write into it, or choose another directory.`);
-  return true;
+  if (entries.length > 0 && !force) throw new UserError(`${shown} is not empty. Use --force to write into it, or choose another directory.`);
+  // The staging directory is made next to the target, then its contents are moved in.
+  checkWritable(target);
+  checkWritable(dirname(target));
+  return entries.length > 0;
 }
 
 /** Render into a temporary sibling directory, so the project appears complete or not at all. */
@@ -27,7 +55,7 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
   try {
     mkdirSync(parent, { recursive: true });
   } catch (error) {
-    throw new UserError(`Cannot create ${parent} (${(error as NodeJS.ErrnoException).code}). Choose a directory you can write to.`);
+    throw new UserError(`Cannot create ${showPath(parent)} (${errno(error)}). Choose a directory you can write to.`);
   }
   let staging: string;
   try {
@@ -35,25 +63,45 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
     staging = join(parent, `.${basename(target)}.creating-${randomBytes(4).toString('hex')}`);
     mkdirSync(staging);
   } catch (error) {
-    throw new UserError(`Cannot write in ${parent} (${(error as NodeJS.ErrnoException).code}). Choose a directory you can write to.`);
+    throw new UserError(`Cannot write in ${showPath(parent)} (${errno(error)}). Choose a directory you can write to.`);
   }
-  const release = cleanupOnSignal(() => rmSync(staging, { recursive: true, force: true }));
+  // maxRetries: a write still in flight when a signal arrives can make one pass fail with ENOTEMPTY.
+  const removeStaging = () => rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
+  const release = cleanupOnSignal(removeStaging);
   try {
     await runGenerator(staging, { answers, templatesDir, version });
-    if (intoExisting) {
-      for (const entry of readdirSync(staging, { recursive: true, withFileTypes: true })) {
-        if (!entry.isFile()) continue;
-        const from = join(entry.parentPath, entry.name);
-        const to = join(target, relative(staging, from));
-        mkdirSync(dirname(to), { recursive: true });
-        renameSync(from, to);
-      }
-    } else {
-      if (existsSync(target)) rmdirSync(target); // empty, checked before
-      renameSync(staging, target);
+    // Test hook (test/reliability/interruptions.test.ts): wait with the whole project in the staging
+    // directory, so a test can interrupt at the worst moment. Never set outside the tests.
+    if (process.env.CREATE_ML_CI_CD_TEST_PAUSE_AFTER_RENDER) {
+      console.error(`[test] paused before moving ${basename(staging)} into place`);
+      await new Promise((resolve) => setTimeout(resolve, 60_000));
     }
+    try {
+      if (intoExisting) {
+        for (const entry of readdirSync(staging, { recursive: true, withFileTypes: true })) {
+          if (!entry.isFile()) continue;
+          const from = join(entry.parentPath, entry.name);
+          const to = join(target, relative(staging, from));
+          mkdirSync(dirname(to), { recursive: true });
+          renameSync(from, to);
+        }
+      } else if (existsSync(target)) {
+        // Empty (checked before): move the top-level entries in rather than replace the directory,
+        // which would leave a shell whose working directory it is in a deleted one (`create-ml-ci-cd .`).
+        for (const entry of readdirSync(staging)) renameSync(join(staging, entry), join(target, entry));
+      } else {
+        renameSync(staging, target);
+      }
+    } catch (error) {
+      if (!(error as NodeJS.ErrnoException).code) throw error;
+      throw new UserError(`Cannot write ${showPath(target)} (${errno(error)}). Check its permissions, or choose another directory.`);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw new UserError(`No space left to write ${showPath(target)} (${code}). Free some space and run again.`);
+    throw error;
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    removeStaging();
     release();
   }
 }
@@ -83,6 +131,7 @@ function install(target: string): boolean {
     const [command, ...args] = line.split(' ');
     console.log(`$ ${line}`);
     const result = run(command, args, target, false);
+    if (result.error) console.error(`${command} could not be run (${errno(result.error)}); is Python 3 installed and on PATH?`);
     if (result.status !== 0) return false;
   }
   return true;

@@ -22,7 +22,14 @@ for (const [signal, code] of [
   ['SIGTERM', 143],
 ] as const) {
   process.on(signal, () => {
-    for (const cleanup of cleanups) cleanup();
+    for (const cleanup of cleanups) {
+      try {
+        cleanup();
+      } catch (error) {
+        // Still exit with the signal's code; say what was left behind.
+        console.error(`create-ml-ci-cd: could not clean up after ${signal}: ${(error as Error).message}`);
+      }
+    }
     process.exit(code);
   });
 }

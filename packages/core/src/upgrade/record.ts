@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError, jsonErrorMessage } from '../errors.js';
 import { RECORD_FILE } from '../render.js';
 import type { RawAnswers } from '../options.js';
 
@@ -19,7 +19,7 @@ export function parseRecord(text: string | undefined, shownDir: string): RecordR
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`${where} is not valid JSON (${(error as Error).message}). Restore it with \`git checkout -- ${RECORD_FILE}\`.`);
+    throw new UserError(`${where} is not valid JSON (${jsonErrorMessage(error as Error, text)}). Restore it with \`git checkout -- ${RECORD_FILE}\`.`);
   }
   const record = data as Record<string, unknown> | null;
   const problem =

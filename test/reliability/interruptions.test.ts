@@ -1,0 +1,145 @@
+// The project appears complete or not at all: an interrupt leaves nothing behind, and a failed
+// install leaves the complete project with instructions to retry.
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, execaSync } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { bin, cli, listTree, repoRoot, tempDir } from '../support/cli.js';
+import { snapshot } from './support.js';
+
+/** create.ts waits after rendering the whole project into its staging directory when this is set. */
+const PAUSE = { CREATE_ML_CI_CD_TEST_PAUSE_AFTER_RENDER: '1' };
+const PAUSED = /\[test\] paused before moving (\.\S+\.creating-[0-9a-f]+) into place/;
+
+/** Start the CLI, wait until it has paused with a full staging directory, and return both. */
+async function startPaused(cwd: string, args: string[]) {
+  const child = execa('node', [bin, ...args], { cwd, reject: false, stdin: 'ignore', env: { NO_COLOR: '1', ...PAUSE } });
+  let stderr = '';
+  const staging = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      const m = PAUSED.exec(stderr);
+      if (m) resolve(m[1]);
+    });
+    child.then((r) => reject(new Error(`exited ${r.exitCode} before pausing: ${r.stderr}`)), reject);
+  });
+  return { child, staging };
+}
+
+describe('interrupted while writing', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('%s with the project rendered but not yet in place: exit %i, nothing left', async (signal, code) => {
+    const cwd = tempDir();
+    const { child, staging } = await startPaused(cwd, ['demo', '--yes']);
+    // The worst moment: every file is written, only the move into place is left.
+    expect(listTree(join(cwd, staging))).toContain('src/train.py');
+    child.kill(signal);
+    const result = await child;
+    expect(result.exitCode).toBe(code);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('SIGTERM while writing into an existing directory (--force) leaves it exactly as it was', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'demo'));
+    writeFileSync(join(cwd, 'demo/notes.txt'), 'mine');
+    const before = snapshot(join(cwd, 'demo'));
+    const { child, staging } = await startPaused(cwd, ['demo', '--yes', '--force']);
+    expect(existsSync(join(cwd, staging, 'src/train.py'))).toBe(true);
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(143);
+    expect(readdirSync(cwd)).toEqual(['demo']);
+    expect(snapshot(join(cwd, 'demo'))).toEqual(before);
+  });
+
+  it('Ctrl-C in a real terminal while writing: exit 130, nothing left', async () => {
+    const cwd = tempDir();
+    // The pty driver types Ctrl-C once the pause marker shows; the terminal turns it into SIGINT.
+    const result = await execa('python3', [join(repoRoot, 'test/support/pty_drive.py'), JSON.stringify([['paused before moving', '\x03']]), '--', 'node', bin, 'demo', '--yes'], {
+      cwd,
+      reject: false,
+      env: { NO_COLOR: '1', ...PAUSE },
+    });
+    expect(result.exitCode, result.stdout).toBe(130);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('SIGTERM at a prompt: exit 143, nothing written', async () => {
+    const cwd = tempDir();
+    const result = await execa('python3', [join(repoRoot, 'test/support/pty_drive.py'), JSON.stringify([['Project name', 'SIGNAL:SIGTERM']]), '--', 'node', bin], {
+      cwd,
+      reject: false,
+      env: { NO_COLOR: '1' },
+    });
+    expect(result.exitCode, result.stdout).toBe(143);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe('a failed dependency install', () => {
+  /** A bin directory holding only git, and python3 if a script is given: the rest of PATH is gone. */
+  function pathWith(python3?: string): string {
+    const dir = tempDir('cmlcicd-bin-');
+    const git = execaSync('sh', ['-c', 'command -v git']).stdout.trim();
+    symlinkSync(git, join(dir, 'git'));
+    if (python3 !== undefined) writeFileSync(join(dir, 'python3'), python3, { mode: 0o755 });
+    return dir;
+  }
+
+  /** Exit 5, the whole project in place and committed, and the exact commands to retry. */
+  function expectIntact(cwd: string, result: { exitCode?: number; stderr: unknown; stdout: unknown }) {
+    const stderr = String(result.stderr);
+    expect(result.exitCode, stderr).toBe(5);
+    expect(stderr).toContain('Installing the dependencies failed; the project itself is complete. Retry with:');
+    expect(stderr).toMatch(/cd demo\n\s+python3 -m venv \.venv\n\s+\.venv\/bin\/python -m pip install -r requirements-dev\.txt/);
+    expect(stderr).not.toMatch(/^\s+at /m);
+    const tree = listTree(join(cwd, 'demo'));
+    for (const file of ['.create-ml-ci-cd.json', 'src/train.py', 'requirements-dev.txt', '.github/workflows/ml_pipeline.yml']) expect(tree).toContain(file);
+    expect(existsSync(join(cwd, 'demo/.git')), 'git ran before the install').toBe(true);
+    expect(readdirSync(cwd).filter((f) => f.includes('.creating-'))).toEqual([]);
+  }
+
+  const gitIdentity = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+
+  it('python3 missing from PATH: exit 5, says so, project intact', async () => {
+    const cwd = tempDir();
+    const result = await execa(process.execPath, [bin, 'demo', '--yes', '--install'], {
+      cwd,
+      reject: false,
+      stdin: 'ignore',
+      env: { NO_COLOR: '1', PATH: pathWith(), ...gitIdentity },
+    });
+    expectIntact(cwd, result);
+    expect(result.stderr).toContain('python3 could not be run (ENOENT)');
+  });
+
+  it('python3 failing: exit 5, project intact', async () => {
+    const cwd = tempDir();
+    const result = await execa(process.execPath, [bin, 'demo', '--yes', '--install'], {
+      cwd,
+      reject: false,
+      stdin: 'ignore',
+      env: { NO_COLOR: '1', PATH: pathWith('#!/bin/sh\necho "simulated venv failure" >&2\nexit 1\n'), ...gitIdentity },
+    });
+    expectIntact(cwd, result);
+    expect(result.stderr).toContain('simulated venv failure');
+  });
+
+  it('a requirement pip cannot install: exit 5, project intact', async () => {
+    const cwd = tempDir();
+    // A templates directory like the real one, with one pin that cannot be satisfied.
+    const templates = join(tempDir('cmlcicd-templates-'), 'templates');
+    cpSync(join(repoRoot, 'templates'), templates, { recursive: true });
+    appendFileSync(join(templates, 'base/requirements-dev.txt.ejs'), 'no-such-package-create-ml-ci-cd-test==0.0.0\n');
+    const result = await cli(['demo', '--yes', '--install'], {
+      cwd,
+      // PIP_NO_INDEX: pip fails at once, without asking PyPI.
+      env: { NO_COLOR: '1', CREATE_ML_CI_CD_TEMPLATES: templates, PIP_NO_INDEX: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1', ...gitIdentity },
+    });
+    expectIntact(cwd, result);
+    expect(readFileSync(join(cwd, 'demo/requirements-dev.txt'), 'utf8')).toContain('no-such-package-create-ml-ci-cd-test==0.0.0');
+  });
+});
