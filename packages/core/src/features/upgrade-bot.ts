@@ -1,0 +1,8 @@
+import type { Feature } from './index.js';
+
+export const upgradeBot: Feature = {
+  name: 'upgrade-bot',
+  label: 'Weekly create-ml-ci-cd upgrade pull request',
+  // Only adds its own workflow (and a README section): nothing another feature renders.
+  independent: true,
+};
