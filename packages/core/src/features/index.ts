@@ -1,4 +1,8 @@
 import type { Answers } from '../options.js';
+import { docker } from './docker.js';
+import { dvc } from './dvc.js';
+import { mlflow } from './mlflow.js';
+import { upgradeBot } from './upgrade-bot.js';
 
 /**
  * One optional feature of the generated project. Adding a feature means: a module here, one line
@@ -17,6 +21,11 @@ export interface Feature {
   requirements?: string[];
   /** Lines added to the generated .gitignore. */
   gitignore?: string[];
+  /**
+   * Touches nothing other features render (e.g. a workflow file of its own), so the matrix
+   * verifies it once, together with every other feature, instead of doubling every combination.
+   */
+  independent?: boolean;
 }
 
 export interface FeatureOption {
@@ -29,7 +38,7 @@ export interface FeatureOption {
   validate(value: string, answers: Answers): string;
 }
 
-export const features: readonly Feature[] = [];
+export const features: readonly Feature[] = [dvc, mlflow, docker, upgradeBot];
 
 export function feature(name: string): Feature {
   const found = features.find((f) => f.name === name);
@@ -37,10 +46,14 @@ export function feature(name: string): Feature {
   return found;
 }
 
-/** Every subset of the features, in registry order: the verification matrix. */
-export function featureCombinations(): string[][] {
-  return features.reduce<string[][]>(
-    (subsets, f) => [...subsets, ...subsets.map((s) => [...s, f.name])],
-    [[]],
-  );
+/**
+ * The verification matrix, each set in registry order: every subset of the features that are not
+ * `independent`, plus (when there are independent ones) one set with every feature, so each
+ * independent feature is verified once, alongside all the others.
+ */
+export function featureCombinations(list: readonly Feature[] = features): string[][] {
+  const subsets = list
+    .filter((f) => !f.independent)
+    .reduce<string[][]>((acc, f) => [...acc, ...acc.map((s) => [...s, f.name])], [[]]);
+  return list.some((f) => f.independent) ? [...subsets, list.map((f) => f.name)] : subsets;
 }

@@ -1,0 +1,7 @@
+import type { Feature } from './index.js';
+
+export const docker: Feature = {
+  name: 'docker',
+  label: 'Docker image serving the model with FastAPI, smoke-tested in CI and pushed to GHCR',
+  requirements: ['fastapi', 'uvicorn'],
+};

@@ -1,0 +1,54 @@
+import { posix } from 'node:path';
+import { UserError } from '../errors.js';
+import type { Feature } from './index.js';
+
+/** Remote kinds the generated workflow knows how to authenticate, with the secrets each reads. */
+export const dvcRemoteKinds = {
+  s3: 'S3: secrets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+  gs: 'Google Cloud Storage: secret GCP_CREDENTIALS (a service-account JSON key)',
+  azure: 'Azure Blob Storage: secret AZURE_STORAGE_CONNECTION_STRING',
+} as const;
+
+/**
+ * Check `--dvc-remote`: `s3://bucket[/path]`, `gs://bucket[/path]`, `azure://container[/path]`, or a
+ * local directory (relative paths are relative to the project). The value is written unquoted into
+ * `.dvc/config` (an INI file), so characters that would end or comment the value are refused.
+ */
+export function validateDvcRemote(value: string): string {
+  const shown = JSON.stringify(value);
+  const url = value.trim();
+  const supported = 'Use s3://bucket/path, gs://bucket/path, azure://container/path or a local directory.';
+  if (url === '') throw new UserError(`The DVC remote is empty. ${supported}`);
+  if (/[\u0000-\u001f\u007f#;"'`\\]/.test(url))
+    throw new UserError(`DVC remote ${shown} contains a character .dvc/config cannot hold (#, ;, a quote, a backslash or a control character). ${supported}`);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url)?.[1];
+  if (scheme === undefined) {
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(url) && !/^[A-Za-z]:\//.test(url))
+      throw new UserError(`DVC remote ${shown} looks like a URL without "//". ${supported}`);
+    return posix.normalize(url);
+  }
+  if (!Object.hasOwn(dvcRemoteKinds, scheme))
+    throw new UserError(`DVC remote ${shown}: ${scheme}:// is not supported by this generator. ${supported} (Add other remotes later with \`dvc remote add\`.)`);
+  const [bucket, ...path] = url.slice(scheme.length + 3).split('/');
+  if (!/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(bucket))
+    throw new UserError(
+      `DVC remote ${shown}: "${bucket}" is not a valid ${scheme === 'azure' ? 'container' : 'bucket'} name (lowercase letters, digits, ".", "-" and "_", at least 3 characters).`,
+    );
+  const rest = path.filter((p) => p !== '').join('/');
+  return `${scheme}://${bucket}${rest ? `/${rest}` : ''}`;
+}
+
+export const dvc: Feature = {
+  name: 'dvc',
+  label: 'DVC pipeline (prepare, train, evaluate) with cached outputs and a data remote',
+  options: [
+    {
+      key: 'dvcRemote',
+      description: 'DVC remote: s3://…, gs://…, azure://… or a local directory (default: ../<name>-dvc-storage)',
+      valueName: '<url>',
+      validate: validateDvcRemote,
+    },
+  ],
+  // Pipeline intermediates: DVC caches them (and pushes them to the remote), git never sees them.
+  gitignore: ['/data/prepared/'],
+};

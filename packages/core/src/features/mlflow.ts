@@ -1,0 +1,9 @@
+import type { Feature } from './index.js';
+
+export const mlflow: Feature = {
+  name: 'mlflow',
+  label: 'MLflow tracking and model registry (alias "champion" moves only to a better model)',
+  requirements: ['mlflow'],
+  // The default local store: runs in SQLite, artifacts beside it.
+  gitignore: ['/mlflow.db', '/mlartifacts/', '/mlruns/'],
+};
