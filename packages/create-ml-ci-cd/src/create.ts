@@ -189,7 +189,8 @@ export async function create(argv: string[]): Promise<number> {
       return EXIT.install;
     }
   }
-  const steps = [...cd, ...(install_ ? [] : installCommands()), '.venv/bin/python src/train.py', '.venv/bin/python -m pytest'];
+  const train = answers.features.includes('dvc') ? '.venv/bin/dvc repro' : '.venv/bin/python src/train.py';
+  const steps = [...cd, ...(install_ ? [] : installCommands()), train, '.venv/bin/python -m pytest'];
   console.log(`\nNext steps:\n  ${steps.join('\n  ')}\n\nPush to GitHub and the workflow in .github/workflows runs the same steps.`);
   return EXIT.ok;
 }
