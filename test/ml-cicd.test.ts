@@ -1,0 +1,228 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { cli, readJson, repoRoot, tempDir } from './support/cli.js';
+
+// Issue 8: the pull-request report, the regression gate, retraining, drift, promotion and rollback,
+// deployment. Everything runs for real: the built CLI, Python with the pinned requirements (one
+// virtual environment for the file), MLflow on SQLite, kubeconform, and the workflows under act
+// (verify/checks/ml-*.sh, against a fake GitHub that records comments, issues and releases).
+
+const uv = join(repoRoot, '.tools/bin/uv');
+const work = tempDir('ml-cicd-');
+const projects = { base: join(work, 'base'), mlflow: join(work, 'mlflow'), docker: join(work, 'docker') };
+const venv = join(work, 'venv');
+const python = join(venv, 'bin/python');
+
+function run(cwd: string, args: string[], env: Record<string, string> = {}) {
+  return execa(python, args, { cwd, reject: false, all: true, env: { MLFLOW_DISABLE_TELEMETRY: 'true', ...env } });
+}
+
+function bash(script: string, args: string[], timeout: number) {
+  return execa('bash', [join(repoRoot, script), ...args], { cwd: repoRoot, reject: false, all: true, timeout });
+}
+
+beforeAll(async () => {
+  for (const [name, flags] of [['base', []], ['mlflow', ['--mlflow']], ['docker', ['--docker']]] as const) {
+    const created = await cli([name, '--yes', '--no-git', '--name', `demo-${name}`, ...flags], { cwd: work });
+    expect(created.exitCode, created.stderr).toBe(0);
+  }
+  // The MLflow project's requirements are a superset of the base project's.
+  const requirements = join(projects.mlflow, 'requirements-dev.txt');
+  if (existsSync(uv)) {
+    await execa(uv, ['venv', '--quiet', '-p', 'python3', venv], { env: { UV_PYTHON_DOWNLOADS: 'never' } });
+    await execa(uv, ['pip', 'install', '--quiet', '-r', requirements], { env: { VIRTUAL_ENV: venv } });
+  } else {
+    await execa('python3', ['-m', 'venv', venv]);
+    await execa(python, ['-m', 'pip', 'install', '--quiet', '-r', requirements]);
+  }
+}, 900_000);
+
+describe('--retrain-cron', () => {
+  it('puts the schedule into retrain.yml and records it', async () => {
+    const cwd = tempDir();
+    const created = await cli(['demo', '--yes', '--no-git', '--retrain-cron', ' 15 3  * * 0 '], { cwd });
+    expect(created.exitCode, created.stderr).toBe(0);
+    const workflow = parse(readFileSync(join(cwd, 'demo/.github/workflows/retrain.yml'), 'utf8'));
+    expect(workflow.on.schedule).toEqual([{ cron: '15 3 * * 0' }]);
+    expect(readJson(join(cwd, 'demo/.create-ml-ci-cd.json')).answers.retrainCron).toBe('15 3 * * 0');
+  });
+
+  it('defaults to weekly and refuses an invalid schedule, naming it', async () => {
+    expect(parse(readFileSync(join(projects.base, '.github/workflows/retrain.yml'), 'utf8')).on.schedule).toEqual([{ cron: '0 6 * * 1' }]);
+    const refused = await cli(['demo', '--yes', '--no-git', '--retrain-cron', '0 25 * * *'], { cwd: tempDir() });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/invalid retrain cron "0 25 \* \* \*": the hour must be between 0 and 23/);
+  });
+});
+
+describe('model report and regression gate (src/report.py, src/gate.py)', () => {
+  const base = { accuracy: 0.9667, f1_macro: 0.9666 };
+
+  it('writes the expected Markdown for a known pair of metrics files', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'base.json'), JSON.stringify(base));
+    writeFileSync(join(dir, 'current.json'), JSON.stringify({ accuracy: 0.9, f1_macro: 0.9701 }));
+    const params = readFileSync(join(projects.base, 'params.yaml'), 'utf8');
+    writeFileSync(join(dir, 'base-params.yaml'), params.replace('n_estimators: 100', 'n_estimators: 50'));
+    const out = await run(projects.base, [
+      'src/report.py', '--base', join(dir, 'base.json'), '--current', join(dir, 'current.json'),
+      '--base-label', 'main', '--base-params', join(dir, 'base-params.yaml'), '--output', join(dir, 'report.md'),
+    ]);
+    expect(out.exitCode, out.all).toBe(0);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toBe(
+      [
+        '<!-- create-ml-ci-cd:model-report -->',
+        '### Model report',
+        '',
+        'Metrics of this change against main. The regression gate allows a drop of at most `0.02` (`quality_gate.max_drop` in `params.yaml`).',
+        '',
+        '| Metric | main | This change | Change | |',
+        '|---|---:|---:|---:|---|',
+        '| accuracy | 0.9667 | 0.9000 | -0.0667 | ❌ regression |',
+        '| f1_macro | 0.9666 | 0.9701 | +0.0035 | ▲ better |',
+        '',
+        '**Regression gate: failed.** accuracy dropped by 0.0667 (from 0.9667 to 0.9000), more than 0.02.',
+        '',
+        '<details><summary>Parameters changed: 1</summary>',
+        '',
+        '| Parameter | main | This change |',
+        '|---|---|---|',
+        '| model.n_estimators | 50 | 100 |',
+        '',
+        '</details>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('fails on a planted drop and passes otherwise', async () => {
+    const dir = tempDir();
+    const gate = async (current: object) => {
+      writeFileSync(join(dir, 'base.json'), JSON.stringify(base));
+      writeFileSync(join(dir, 'current.json'), JSON.stringify(current));
+      return run(projects.base, ['src/gate.py', '--base', join(dir, 'base.json'), '--current', join(dir, 'current.json')]);
+    };
+    const dropped = await gate({ accuracy: 0.9333, f1_macro: 0.9666 });
+    expect(dropped.exitCode).toBe(1);
+    expect(dropped.all).toContain('Regression gate failed: accuracy dropped by 0.0334');
+    expect((await gate({ accuracy: 0.9467, f1_macro: 0.9666 })).exitCode).toBe(0); // within 0.02
+    expect((await gate({ accuracy: 0.98, f1_macro: 0.97 })).exitCode).toBe(0);
+    const none = await run(projects.base, ['src/gate.py', '--base', join(dir, 'missing.json'), '--current', join(dir, 'current.json')]);
+    expect(none.exitCode).toBe(0);
+  });
+});
+
+describe('drift check (src/drift.py)', () => {
+  it('flags a shifted sample and stays quiet on the training data', async () => {
+    const dir = tempDir();
+    const rows = readFileSync(join(projects.base, 'data/iris.csv'), 'utf8').trim().split('\n');
+    const header = rows[0].split(',');
+    const petal = header.indexOf('petal_length');
+    const sample = rows.slice(1).filter((_, i) => i % 3 === 0); // 50 rows of every class
+    writeFileSync(join(dir, 'same.csv'), [rows[0], ...sample].join('\n'));
+    const shifted = sample.map((r) => r.split(',').map((v, i) => (i === petal ? (Number(v) + 1.5).toFixed(1) : v)).join(','));
+    writeFileSync(join(dir, 'shifted.csv'), [rows[0], ...shifted].join('\n'));
+
+    const quiet = await run(projects.base, ['src/drift.py', join(dir, 'same.csv')]);
+    expect(quiet.exitCode, quiet.all).toBe(0);
+    expect(quiet.all).toContain('No drift found.');
+    const found = await run(projects.base, ['src/drift.py', join(dir, 'shifted.csv'), '--output', join(dir, 'drift.md')]);
+    expect(found.exitCode, found.all).toBe(1);
+    expect(readFileSync(join(dir, 'drift.md'), 'utf8')).toContain('**Drift found in 1 of 4 features: petal_length.**');
+    const empty = await run(projects.base, ['src/drift.py']); // data/incoming/ holds only its README
+    expect(empty.exitCode).toBe(0);
+    expect(empty.all).toContain('Nothing to check');
+  });
+});
+
+describe('the generated projects pass their own tests of these modules', () => {
+  it.each(['base', 'mlflow'] as const)('%s', async (name) => {
+    const tests = ['tests/test_report.py', 'tests/test_gate.py', 'tests/test_drift.py', 'tests/test_rollback.py'];
+    const result = await run(projects[name], ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', ...tests]);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(/\d+ passed/);
+  }, 300_000);
+});
+
+describe('rollback with MLflow (src/rollback.py)', () => {
+  it('restores the previous champion in a local MLflow store', async () => {
+    const project = projects.mlflow;
+    const store = join(tempDir(), 'mlflow.db');
+    const env = { MLFLOW_TRACKING_URI: `sqlite:///${store}` };
+    // Read the alias straight from the store's table: importing mlflow for it takes seconds.
+    const query = "import sqlite3, sys; print(*sqlite3.connect(sys.argv[1]).execute(\"select version from registered_model_aliases where alias = 'champion'\").fetchone())";
+    const champion = async () => (await run(project, ['-c', query, store])).stdout.trim();
+    const params = readFileSync(join(project, 'params.yaml'), 'utf8');
+    try {
+      expect((await run(project, ['src/train.py'], env)).exitCode).toBe(0); // accuracy 0.9333: version 1, champion
+      writeFileSync(join(project, 'params.yaml'), params.replace(/max_depth: 5\b/, 'max_depth: 3'));
+      const better = await run(project, ['src/train.py'], env); // accuracy 0.9667: version 2, champion
+      expect(better.all).toContain('version 2 is now champion');
+      expect(await champion()).toBe('2');
+
+      const rollback = await run(project, ['src/rollback.py'], env);
+      expect(rollback.exitCode, rollback.all).toBe(0);
+      expect(rollback.stdout).toContain('Rolling back to version 1');
+      expect(await champion()).toBe('1');
+      const again = await run(project, ['src/rollback.py'], env);
+      expect(again.exitCode).toBe(1);
+      expect(again.stderr).toContain('version 1 is the first champion');
+    } finally {
+      writeFileSync(join(project, 'params.yaml'), params);
+    }
+  }, 300_000);
+});
+
+describe('workflows: least privilege, no untrusted expansion', () => {
+  type Job = { permissions?: Record<string, string>; steps?: { run?: string }[]; uses?: string };
+  const workflows = (name: keyof typeof projects) =>
+    ['ml_pipeline', 'retrain', 'drift', ...(name === 'docker' ? ['deploy'] : [])].map((w) => ({
+      file: w,
+      yaml: parse(readFileSync(join(projects[name], `.github/workflows/${w}.yml`), 'utf8')) as { on: object; permissions: object; jobs: Record<string, Job> },
+    }));
+
+  it.each(['base', 'mlflow', 'docker'] as const)('%s', (name) => {
+    const writes: string[] = [];
+    for (const { file, yaml } of workflows(name)) {
+      expect(yaml.permissions, file).toEqual({ contents: 'read' });
+      expect(Object.keys(yaml.on), file).not.toContain('pull_request_target');
+      for (const [id, job] of Object.entries(yaml.jobs)) {
+        for (const [scope, level] of Object.entries(job.permissions ?? {})) if (level === 'write') writes.push(`${file}/${id}: ${scope}`);
+        for (const step of job.steps ?? []) expect(step.run ?? '', `${file}/${id}`).not.toMatch(/\$\{\{\s*(github\.event|inputs\.)/);
+      }
+    }
+    const expected = [
+      'ml_pipeline/comment: pull-requests',
+      ...(name === 'mlflow' ? [] : ['retrain/promote: contents']),
+      'drift/issue: issues',
+      ...(name === 'docker' ? ['ml_pipeline/publish: packages', 'ml_pipeline/publish: id-token', 'ml_pipeline/publish: attestations', 'ml_pipeline/deploy: id-token', 'deploy/deploy: id-token'] : []),
+    ];
+    expect(writes.sort()).toEqual(expected.sort());
+  });
+});
+
+describe('Kubernetes manifests (--docker)', () => {
+  it('pass kubeconform offline, strictly, and a planted mistake does not', async () => {
+    const result = await bash('verify/checks/docker-kubeconform.sh', [projects.docker], 300_000);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toContain('Valid: 4, Invalid: 0, Errors: 0, Skipped: 0');
+    expect(result.all).toContain('a planted mistake is rejected');
+  }, 300_000);
+});
+
+// Each runs a workflow three times under act; most of the time goes into installing the pinned
+// requirements in each run.
+describe('workflows under act, against a fake GitHub', () => {
+  it.each([
+    ['verify/checks/ml-pr-report.sh', 'pull requests: one comment, created then updated; the gate fails a planted drop; forks get the summary'],
+    ['verify/checks/ml-retrain.sh', 'retrain on push, schedule and dispatch; promotion only when every gate passes; rollback'],
+    ['verify/checks/ml-drift.sh', 'drift: one issue opened, then updated; quiet on training-like data'],
+  ])('%s: %s', async (script) => {
+    const result = await bash(script, [projects.base, tempDir('ml-act-')], 2_400_000);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(/\] passed$/m);
+  }, 2_400_000);
+});

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# retrain.yml under act (push, schedule and dispatch), then src/rollback.py, against a fake GitHub:
+#   1. push to main: the first model passes every gate and is promoted as release model-v1;
+#   2. schedule: retrained, no worse than the champion (model-v1), promoted as model-v2;
+#   3. dispatch after a planted drop on main: the regression gate against the champion fails and
+#      nothing is promoted;
+#   4. `python src/rollback.py --download` makes model-v1 the champion again and restores its model.
+# With MLflow the champion is the MLflow alias instead: each run (no tracking server configured here)
+# uploads its local store, which must hold version 1 as champion after push and schedule runs, and no
+# registered version after a dispatch with promotion off. (Rollback in an MLflow store is tested by
+# the project's tests/test_rollback.py and test/ml-cicd.test.ts.)
+#
+#   verify/checks/ml-retrain.sh <generated-project-dir> [work-dir]
+# shellcheck source=ml-lib.sh disable=SC2016  # jq filters use $base/$head, not the shell
+source "$(dirname "$0")/ml-lib.sh"
+ml_setup "$@"
+run_number() { printf -- '--act-arg\n--env\n--act-arg\nGITHUB_RUN_NUMBER=%s\n' "$1"; }
+mapfile -t run1 < <(run_number 1)
+mapfile -t run2 < <(run_number 2)
+mapfile -t run3 < <(run_number 3)
+
+if ml_has mlflow; then
+  store() { # store RUN SQL: query the MLflow store the run uploaded
+    python3 -c 'import sqlite3, sys; print(*sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone())' \
+      "$WORK/runs/$1/artifacts/mlflow-store/mlflow.db" "$2"
+  }
+  champion="select version from registered_model_aliases where alias = 'champion'"
+  ml_run push retrain.yml push "$(ml_payload push '.before = $base | .after = $head')" "${run1[@]}"
+  expect_eq "push: train job" "$(job_result push train)" success
+  expect_eq "push: champion in the uploaded MLflow store" "$(store push "$champion")" 1
+  ml_run schedule retrain.yml schedule "$(ml_payload schedule)" "${run2[@]}"
+  expect_eq "schedule: champion in the uploaded MLflow store" "$(store schedule "$champion")" 1
+  ml_run dispatch retrain.yml workflow_dispatch "$(ml_payload workflow_dispatch '.inputs.promote = false')" "${run3[@]}" \
+    --input promote=false --input "reason=verify"
+  expect_eq "dispatch (promote off): train job" "$(job_result dispatch train)" success
+  expect_eq "dispatch (promote off): registered versions" "$(store dispatch 'select count(*) from model_versions')" 0
+  expect_eq "dispatch (promote off): logged runs" "$(store dispatch 'select count(*) from runs')" 1
+  say "passed"
+  exit 0
+fi
+
+ml_run push retrain.yml push "$(ml_payload push '.before = $base | .after = $head')" "${run1[@]}"
+expect_eq "push: train job" "$(job_result push train)" success
+expect_eq "push: promote job" "$(job_result push promote)" success
+expect_eq "push: releases" "$(github '[.releases[].tagName] | join(",")')" model-v1
+expect_eq "push: release assets" "$(github '.releases[0].assets | join(",")')" metrics.json,model.joblib
+expect_contains "push: release notes" "$(github '.releases[0].notes')" "### Model report"
+
+ml_run schedule retrain.yml schedule "$(ml_payload schedule)" "${run2[@]}"
+expect_eq "schedule: regression gate" "$(step_result schedule train 'Regression gate against the champion')" success
+expect_eq "schedule: promote job" "$(job_result schedule promote)" success
+expect_eq "schedule: releases" "$(github '[.releases[].tagName] | join(",")')" model-v1,model-v2
+expect_contains "schedule: release notes" "$(github '.releases[1].notes')" "champion model-v1"
+
+sed -i 's/^  max_depth: 5\b/  max_depth: 2/' "$PROJ/params.yaml"
+ml_commit "Shallower trees (planted accuracy drop)"
+ml_run dispatch retrain.yml workflow_dispatch "$(ml_payload workflow_dispatch)" "${run3[@]}" --input promote=true --input "reason=verify"
+expect_eq "dispatch: regression gate" "$(step_result dispatch train 'Regression gate against the champion')" failure
+expect_eq "dispatch: promote job" "$(job_result dispatch promote)" skipped
+expect_eq "dispatch: releases" "$(github '[.releases[].tagName] | join(",")')" model-v1,model-v2
+[[ -f "$WORK/runs/dispatch/artifacts/model/model.joblib" ]] || die "dispatch: the rejected model was not kept as an artifact"
+
+# Rollback, as a person would run it in a clone: gh (here the fake) talks to the same GitHub.
+# It needs only PyYAML, so any Python 3.10+ does: the host's.
+UV_PYTHON_DOWNLOADS=never "$ROOT/.tools/bin/uv" venv --quiet -p python3 "$WORK/venv" >&2
+VIRTUAL_ENV="$WORK/venv" "$ROOT/.tools/bin/uv" pip install --quiet "$(grep -i '^pyyaml==' "$PROJ/requirements.txt")" >&2
+rm -rf "$PROJ/models"
+out="$(cd "$PROJ" && GH_REPO="$REPO_NAME" GH_TOKEN=fake-token PATH="$ROOT/verify/checks/ml-fake-gh:$PATH" \
+  "$WORK/venv/bin/python" src/rollback.py --download 2>&1)" || die "rollback failed: $out"
+say "$out"
+expect_contains "rollback" "$out" "Champion: model-v2. Rolling back to model-v1."
+expect_eq "rollback: champion" "$(github '[.releases[] | select(.isPrerelease | not) | .tagName] | last')" model-v1
+expect_eq "rollback: rolled-back release" "$(github '.releases[1].title')" "model-v2 (rolled back)"
+[[ -f "$PROJ/models/model.joblib" ]] || die "rollback --download did not restore models/model.joblib"
+say "ok: rollback restored models/model.joblib from model-v1"
+say "passed"
