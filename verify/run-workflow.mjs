@@ -250,6 +250,9 @@ function actEnv() {
   }
   const drop = [path.join(ROOT, '.tools'), process.env.VIRTUAL_ENV].filter(Boolean);
   env.PATH = (env.PATH ?? '').split(':').filter((p) => !drop.some((d) => p === d || p.startsWith(`${d}/`))).join(':');
+  // Generated workflows call `gh` (PR comments, releases, drift issues). Last on PATH: a fake GitHub
+  // that keeps its state in a file, unless the caller put another `gh` first.
+  env.PATH = `${env.PATH}:${path.join(ROOT, 'verify/checks/ml-fake-gh')}`;
   return env;
 }
 
