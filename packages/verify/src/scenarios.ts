@@ -1,0 +1,215 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { featureCombinations, features, versions } from '@create-ml-ci-cd/core';
+
+/**
+ * The verification matrix: what gets generated and run. Every combination of the registry's
+ * features, plus a few hand-written scenarios for inputs the combinations never exercise. Nothing
+ * here names a feature: adding one to the registry adds its scenarios.
+ */
+export interface Scenario {
+  /** Nx project name; also the scenario's directory under `.verify/`. */
+  project: string;
+  /** One line for `nx show project` and the summary. */
+  about: string;
+  features: string[];
+  /** Flags for `create-ml-ci-cd <dir> --yes --no-git ...` (the rest of the answers are defaults). */
+  args: string[];
+  /** The project's Python setting (what its files say; the venv uses what the host has, see setup). */
+  python: string;
+  /** Generate and lint only: for variants that change text in files, not what runs. */
+  lintOnly: boolean;
+  /**
+   * In the quick subset (`--projects=tag:verify:quick`): no features, every feature, and the
+   * hand-written scenarios. Every feature and every template line still runs; only the
+   * in-between combinations are left out.
+   */
+  quick: boolean;
+}
+
+/** Quotes, a colon, `#`, a GitHub expression, shell metacharacters and non-ASCII: valid, and hostile to naive templating. */
+export const ODD_DESCRIPTION = `Says "hi" & 'bye': #1 model, \${{ github.token }} $HOME \`id\` \\ <b>; naïve café ✓`;
+/** Valid (lowercase, digits, single `-`/`_` separators) but unlike the usual `my-model`. */
+export const ODD_NAME = 'x9_ml-pipe-v2';
+/** One URL per remote kind a feature option might accept, keyed by scheme. */
+export const REMOTE_URLS = ['s3://example-bucket/dvc-store', 'gs://example-bucket/dvc-store', 'azure://example-container/dvc-store'];
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+export function comboId(combo: string[]): string {
+  return combo.length ? combo.join('-') : 'base';
+}
+
+export function scenarios(): Scenario[] {
+  const all = features.map((f) => f.name);
+  const featureFlags = (names: string[]) => names.map((n) => `--${n}`);
+  const full = (s: Omit<Scenario, 'lintOnly' | 'quick'>, quick = true): Scenario => ({ ...s, lintOnly: false, quick });
+
+  const list: Scenario[] = featureCombinations().map((combo) =>
+    full(
+      {
+        project: `scenario-${comboId(combo)}`,
+        about: combo.length ? `features: ${combo.join(', ')}` : 'no optional features',
+        features: combo,
+        args: ['--name', `demo-${comboId(combo)}`, ...featureFlags(combo)],
+        python: versions.python.default,
+      },
+      combo.length === 0 || combo.length === all.length,
+    ),
+  );
+
+  list.push(
+    full({
+      project: 'scenario-odd-text',
+      about: 'every feature; unusual but valid name and a description full of quotes, `#`, `:` and `${{ }}`',
+      features: all,
+      args: ['--name', ODD_NAME, '--description', ODD_DESCRIPTION, ...featureFlags(all)],
+      python: versions.python.default,
+    }),
+  );
+
+  // The oldest supported Python that is not the default: what the files say differs most from the default.
+  const otherPython = versions.python.supported.find((v) => v !== versions.python.default);
+  if (otherPython) {
+    list.push(
+      full({
+        project: `scenario-python-${otherPython}`,
+        about: `every feature; the project set to Python ${otherPython}`,
+        features: all,
+        args: ['--name', 'demo-python', '--python', otherPython, ...featureFlags(all)],
+        python: otherPython,
+      }),
+    );
+  }
+
+  // A remote-URL option (dvc's --dvc-remote) changes config text only: one lint-only scenario per URL kind.
+  for (const f of features) {
+    for (const option of (f.options ?? []).filter((o) => /remote/i.test(o.key))) {
+      for (const url of REMOTE_URLS) {
+        const scheme = url.split(':')[0];
+        list.push({
+          project: `scenario-${f.name}-${kebab(option.key).replace(`${f.name}-`, '')}-${scheme}`,
+          about: `${f.name} with --${kebab(option.key)} ${url} (lint only)`,
+          features: [f.name],
+          args: ['--name', `demo-${scheme}`, `--${f.name}`, `--${kebab(option.key)}`, url],
+          python: versions.python.default,
+          lintOnly: true,
+          quick: true,
+        });
+      }
+    }
+  }
+
+  const seen = new Set<string>();
+  for (const s of list) {
+    if (seen.has(s.project)) throw new Error(`Two verification scenarios are both named ${s.project}; rename one in packages/verify/src/scenarios.ts.`);
+    seen.add(s.project);
+  }
+  return list;
+}
+
+export function scenario(project: string): Scenario {
+  const found = scenarios().find((s) => s.project === project);
+  if (!found) throw new Error(`No verification scenario named "${project}". Run \`npx nx show projects --projects 'scenario-*'\` for the list.`);
+  return found;
+}
+
+/**
+ * Checks are the scripts `verify/checks/<name>.sh`. One whose name is a feature's, or starts with
+ * `<feature>-`, is that feature's: it runs in the scenarios with the feature, as
+ * `<name>.sh <generated-project> <venv-python>`. Any other (e.g. `ml-drift.sh`) runs in the quick
+ * scenarios (see checksFor) as `<name>.sh <generated-project> <work-dir>`. Files starting with `_`, and files
+ * without a `#!` line (sourced libraries), are not checks.
+ */
+export function discoverChecks(checksDir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(checksDir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.endsWith('.sh') && !n.startsWith('_') && isScript(join(checksDir, n)))
+    .map((n) => n.slice(0, -'.sh'.length))
+    .sort();
+}
+
+/** Checks are scripts (`#!` first line); a sourced library (e.g. `ml-lib.sh`) has none. */
+function isScript(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').startsWith('#!');
+  } catch {
+    return false;
+  }
+}
+
+/** The feature a check belongs to (the longest matching name), or undefined for checks of every scenario. */
+export function checkFeature(check: string): string | undefined {
+  return features
+    .map((f) => f.name)
+    .filter((name) => check === name || check.startsWith(`${name}-`))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+/**
+ * A feature's checks run in every scenario with the feature. The others (ml-*.sh: each runs the
+ * workflows under act several times) run in the quick scenarios only: no features, every feature,
+ * the odd text and the other Python. The combinations in between add nothing those checks see.
+ */
+export function checksFor(s: Scenario, checks: string[]): string[] {
+  if (s.lintOnly) return [];
+  return checks.filter((c) => {
+    const owner = checkFeature(c);
+    return owner === undefined ? s.quick : s.features.includes(owner);
+  });
+}
+
+export type TargetKind = 'generate' | 'setup' | 'train' | 'pytest' | 'lint-workflows' | 'run-workflow' | 'check' | 'verify';
+
+export interface TargetSpec {
+  name: string;
+  kind: TargetKind;
+  dependsOn: string[];
+  /** For checks: the script's name without `.sh`. */
+  check?: string;
+  /** For checks: the feature the check belongs to, if any. */
+  owner?: string;
+}
+
+/** The targets of one scenario and how they chain. `verify` depends on all the others. */
+export function targetsFor(s: Scenario, checks: string[]): TargetSpec[] {
+  const targets: TargetSpec[] = [
+    { name: 'generate', kind: 'generate', dependsOn: [] },
+    { name: 'lint-workflows', kind: 'lint-workflows', dependsOn: ['generate'] },
+  ];
+  if (!s.lintOnly) {
+    targets.push(
+      { name: 'setup', kind: 'setup', dependsOn: ['generate'] },
+      { name: 'train', kind: 'train', dependsOn: ['setup'] },
+      { name: 'pytest', kind: 'pytest', dependsOn: ['train'] },
+      // After setup: it fills the wheelhouse the act runs install from.
+      { name: 'run-workflow', kind: 'run-workflow', dependsOn: ['setup'] },
+      ...checksFor(s, checks).map((c): TargetSpec => {
+        const owner = checkFeature(c);
+        return { name: `check-${c}`, kind: 'check', dependsOn: ['setup'], check: c, ...(owner ? { owner } : {}) };
+      }),
+    );
+  }
+  targets.push({ name: 'verify', kind: 'verify', dependsOn: targets.map((t) => t.name) });
+  return targets;
+}
+
+/** Every target that (transitively) depends on `target`: their results are stale once it re-runs. */
+export function downstreamOf(targets: TargetSpec[], target: string): string[] {
+  const out = new Set<string>();
+  const visit = (name: string) => {
+    for (const t of targets) {
+      if (t.dependsOn.includes(name) && !out.has(t.name)) {
+        out.add(t.name);
+        visit(t.name);
+      }
+    }
+  };
+  visit(target);
+  return [...out];
+}
