@@ -21,8 +21,8 @@ export interface Scenario {
   lintOnly: boolean;
   /**
    * In the quick subset (`--projects=tag:verify:quick`): no features, every feature, and the
-   * hand-written scenarios. Every feature and every template line still runs; only the
-   * in-between combinations are left out.
+   * lint-only scenarios. Every feature and every template line still runs; the combinations in
+   * between and the hand-written full scenarios are left out.
    */
   quick: boolean;
 }
@@ -59,26 +59,32 @@ export function scenarios(): Scenario[] {
   );
 
   list.push(
-    full({
-      project: 'scenario-odd-text',
-      about: 'every feature; unusual but valid name and a description full of quotes, `#`, `:` and `${{ }}`',
-      features: all,
-      args: ['--name', ODD_NAME, '--description', ODD_DESCRIPTION, ...featureFlags(all)],
-      python: versions.python.default,
-    }),
+    full(
+      {
+        project: 'scenario-odd-text',
+        about: 'every feature; unusual but valid name and a description full of quotes, `#`, `:` and `${{ }}`',
+        features: all,
+        args: ['--name', ODD_NAME, '--description', ODD_DESCRIPTION, ...featureFlags(all)],
+        python: versions.python.default,
+      },
+      false,
+    ),
   );
 
   // The oldest supported Python that is not the default: what the files say differs most from the default.
   const otherPython = versions.python.supported.find((v) => v !== versions.python.default);
   if (otherPython) {
     list.push(
-      full({
-        project: `scenario-python-${otherPython}`,
-        about: `every feature; the project set to Python ${otherPython}`,
-        features: all,
-        args: ['--name', 'demo-python', '--python', otherPython, ...featureFlags(all)],
-        python: otherPython,
-      }),
+      full(
+        {
+          project: `scenario-python-${otherPython}`,
+          about: `every feature; the project set to Python ${otherPython}`,
+          features: all,
+          args: ['--name', 'demo-python', '--python', otherPython, ...featureFlags(all)],
+          python: otherPython,
+        },
+        false,
+      ),
     );
   }
 
@@ -153,8 +159,9 @@ export function checkFeature(check: string): string | undefined {
 
 /**
  * A feature's checks run in every scenario with the feature. The others (ml-*.sh: each runs the
- * workflows under act several times) run in the quick scenarios only: no features, every feature,
- * the odd text and the other Python. The combinations in between add nothing those checks see.
+ * workflows under act several times) run in the quick full scenarios only: no features and every
+ * feature. The combinations in between add nothing those checks see, and the odd-text and
+ * other-Python scenarios run the same workflows through run-workflow.
  */
 export function checksFor(s: Scenario, checks: string[]): string[] {
   if (s.lintOnly) return [];
