@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, listTree, readJson, tempDir } from './support/cli.js';
+import { cli, listTree, readJson, repoRoot, tempDir } from './support/cli.js';
 
 describe('create-ml-ci-cd (spawned, non-interactive)', () => {
   it('creates the base project with recorded answers and a git commit', async () => {
@@ -14,7 +15,7 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
       expect(tree).toContain(file);
     expect(tree.some((f) => f.startsWith('tests/'))).toBe(true);
     const record = readJson(join(project, '.create-ml-ci-cd.json'));
-    expect(record.answers).toEqual({ name: 'demo', description: 'Iris: "quoted" #1', python: '3.12', retrainCron: '0 6 * * 1', features: [] });
+    expect(record.answers).toEqual({ name: 'demo', description: 'Iris: "quoted" #1', python: '3.12', packageManager: 'uv', retrainCron: '0 6 * * 1', features: [] });
     expect(record.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(existsSync(join(project, '.git'))).toBe(true);
     expect(result.stdout).toContain('Next steps');
@@ -52,6 +53,7 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     [['demo', '--name', 'import', '--yes'], /Python keyword/],
     [['demo', '--bogus'], /Unknown option --bogus/],
     [['demo', '--python', '2.7'], /Unsupported Python version "2.7"/],
+    [['demo', '--package-manager', 'npm'], /unsupported package manager "npm": use uv or pip/],
     [['demo', '--git', '--no-git'], /Conflicting options/],
     [['a', 'b'], /Too many arguments/],
     [['demo', '--answers', 'missing.json'], /missing.json does not exist/],
@@ -78,6 +80,33 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     expect(readFileSync(join(cwd, 'demo', 'notes.txt'), 'utf8')).toBe('mine');
     expect(existsSync(join(cwd, 'demo', 'src/train.py'))).toBe(true);
     expect(readdirSync(cwd)).toEqual(['demo']);
+  });
+
+  it('installs with pip when asked, and tells uv users without uv that pip installs locally', async () => {
+    const cwd = tempDir();
+    // PATH without uv (node and git only): the default project says how to install with pip.
+    const bare = tempDir();
+    for (const tool of ['node', 'git']) symlinkSync(execFileSync('which', [tool], { encoding: 'utf8' }).trim(), join(bare, tool));
+    const noUv = await cli(['uvless', '--yes'], { cwd, env: { PATH: bare } });
+    expect(noUv.exitCode, noUv.stderr).toBe(0);
+    expect(noUv.stdout).toMatch(/uv was not found on PATH, so pip installs locally \(CI uses uv either way\)/);
+    expect(noUv.stdout).toContain('.venv/bin/python -m pip install -r requirements-dev.txt');
+    expect(readFileSync(join(cwd, 'uvless/.github/workflows/ml_pipeline.yml'), 'utf8')).toContain('uv pip install -r requirements-dev.txt');
+
+    // uv on PATH: the next steps use it.
+    const withUv = await cli(['uvful', '--yes', '--no-git'], { cwd, env: { PATH: `${join(repoRoot, '.tools/bin')}:${bare}` } });
+    expect(withUv.stdout).toContain('uv pip install -r requirements-dev.txt');
+    expect(withUv.stdout).not.toMatch(/not found|-m pip/);
+
+    const pip = await cli(['piponly', '--yes', '--no-git', '--package-manager', 'pip'], { cwd, env: { PATH: bare } });
+    expect(pip.exitCode, pip.stderr).toBe(0);
+    expect(pip.stdout).not.toMatch(/uv/);
+    expect(readJson(join(cwd, 'piponly/.create-ml-ci-cd.json')).answers.packageManager).toBe('pip');
+    const workflow = readFileSync(join(cwd, 'piponly/.github/workflows/ml_pipeline.yml'), 'utf8');
+    expect(workflow).toMatch(/uses: actions\/setup-python@[0-9a-f]{40} # v/);
+    expect(workflow).toContain('run: python -m pip install -r requirements-dev.txt');
+    expect(workflow).not.toMatch(/setup-uv|uv pip/);
+    expect(readFileSync(join(cwd, 'piponly/README.md'), 'utf8')).toContain('python -m venv .venv');
   });
 
   it('works in a path with spaces', async () => {

@@ -23,6 +23,7 @@ describe('interactive prompts (real pseudo-terminal)', () => {
       ['Project name', `\x15iris-pty${ENTER}`],
       ['Description', `\x15Typed at a prompt${ENTER}`],
       ['Python version', `${DOWN}${ENTER}`],
+      ['Package manager', `${DOWN}${ENTER}`], // uv is first; pip below
       ['Optional features', ` ${ENTER}`], // space ticks the first feature
       ['git repository', `n${ENTER}`],
       ['install dependencies', ENTER],
@@ -31,21 +32,22 @@ describe('interactive prompts (real pseudo-terminal)', () => {
     const record = readJson(join(cwd, 'iris-pty/.create-ml-ci-cd.json'));
     expect(record.answers).toMatchObject({ name: 'iris-pty', description: 'Typed at a prompt' });
     expect(record.answers.python).not.toBe('3.12'); // moved off the default
+    expect(record.answers.packageManager).toBe('pip');
     expect(record.answers.features).toEqual(['dvc']);
     expect(existsSync(join(cwd, 'iris-pty/.git'))).toBe(false);
   });
 
   it('skips the prompts whose values came as flags', async () => {
     const cwd = tempDir();
-    const result = await inPty(cwd, ['flagged', '--description', 'from a flag', '--python', '3.11', '--no-dvc', '--no-git', '--no-install'], []);
+    const result = await inPty(cwd, ['flagged', '--description', 'from a flag', '--python', '3.11', '--package-manager', 'uv', '--no-dvc', '--no-git', '--no-install'], []);
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(result.stdout).not.toMatch(/Project name|Description:|Python version|Optional features/);
+    expect(result.stdout).not.toMatch(/Project name|Description:|Python version|Package manager|Optional features/);
     expect(readJson(join(cwd, 'flagged/.create-ml-ci-cd.json')).answers).toMatchObject({ description: 'from a flag', python: '3.11' });
   });
 
   it('rejects an invalid name at the prompt and asks again', async () => {
     const cwd = tempDir();
-    const result = await inPty(cwd, ['--no-git', '--no-install', '--python', '3.12', '--description', 'x', '--no-dvc'], [
+    const result = await inPty(cwd, ['--no-git', '--no-install', '--python', '3.12', '--package-manager', 'uv', '--description', 'x', '--no-dvc'], [
       ['Project name', `\x15Bad Name${ENTER}`],
       ['Invalid project name', `\x15good-name${ENTER}`],
     ]);

@@ -1,22 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { cli, tempDir } from './support/cli.js';
+import { cli, repoRoot, tempDir } from './support/cli.js';
 
 // The generated default project, installed and run with real Python, as its README says.
 describe('generated default project (real Python)', () => {
   it('installs, trains past the quality gate and passes its own tests and lint', async () => {
     const cwd = tempDir();
-    const created = await cli(['demo', '--yes'], { cwd });
-    expect(created.exitCode, created.stderr).toBe(0);
+    // --install as a user with uv runs it (the default package manager): uv from .tools, where `npm test` installs it.
+    const uvBin = join(repoRoot, '.tools/bin');
+    expect(existsSync(join(uvBin, 'uv')), 'run scripts/setup-tools.sh first').toBe(true);
+    const created = await cli(['demo', '--yes', '--install'], { cwd, env: { PATH: `${uvBin}:${process.env.PATH}` } });
+    expect(created.exitCode, `${created.stdout}\n${created.stderr}`).toBe(0);
+    expect(created.stdout).toContain('$ uv venv --python python3 .venv\n');
+    expect(created.stdout).toContain('$ uv pip install -r requirements-dev.txt\n');
     const project = join(cwd, 'demo');
     const run = (file: string, args: string[]) => execa(file, args, { cwd: project, reject: false, all: true });
     const python = join(project, '.venv/bin/python');
-
-    expect((await run('python3', ['-m', 'venv', '.venv'])).exitCode).toBe(0);
-    const install = await run(python, ['-m', 'pip', 'install', '-q', '-r', 'requirements-dev.txt']);
-    expect(install.exitCode, install.all).toBe(0);
 
     const train = await run(python, ['src/train.py']);
     expect(train.exitCode, train.all).toBe(0);

@@ -250,6 +250,28 @@ describe('create-ml-ci-cd upgrade', () => {
     expect(result.stdout).toContain(`python "${versions.python.default}" -> "${python}"`);
   });
 
+  it('switches the package manager (--package-manager) in every workflow of a real project, keeping an edit beside it', async () => {
+    const real = join(repoRoot, 'templates');
+    const root = tempDir('cmlcicd-up-');
+    const created = await cli(['proj', '--yes', '--package-manager', 'pip'], { cwd: root, env: { CREATE_ML_CI_CD_TEMPLATES: real } });
+    expect(created.exitCode, created.stderr).toBe(0);
+    const dir = join(root, 'proj');
+    const pipeline = '.github/workflows/ml_pipeline.yml';
+    edit(dir, pipeline, '      - name: Lint\n', '      - name: Tool versions\n        run: ruff --version\n\n      - name: Lint\n');
+    commitAll(dir);
+
+    const result = await upgrade(dir, ['--package-manager', 'uv'], { from: real, to: real });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('packageManager "pip" -> "uv"');
+    for (const workflow of [pipeline, '.github/workflows/retrain.yml', '.github/workflows/drift.yml']) {
+      expect(read(dir, workflow), workflow).toMatch(/uses: astral-sh\/setup-uv@[0-9a-f]{40} # v.*\n[\s\S]*run: uv pip install -r requirements/);
+      expect(read(dir, workflow), workflow).not.toMatch(/setup-python|python -m pip install/);
+    }
+    expect(read(dir, pipeline)).toContain('      - name: Tool versions\n        run: ruff --version\n');
+    expect(read(dir, 'README.md')).toContain('uv pip install -r requirements-dev.txt');
+    expect(readJson(join(dir, '.create-ml-ci-cd.json')).answers.packageManager).toBe('uv');
+  });
+
   it.skipIf(features.length === 0)('adds a feature (--<feature>) and removes it (--no-<feature>), keeping modified files', async () => {
     const f = features[0].name;
     const dir = await project();

@@ -2,7 +2,7 @@
 // workspaces, yeoman-generator, mem-fs, ejs, @inquirer/prompts), split so that prompts (and the
 // upgrade path) load only when used; and a copy of the repo's templates/, shipped as files.
 // The package has no runtime dependencies. Background: /work/shared/notes/bundling-yeoman.md.
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { analyzeMetafile, build } from 'esbuild';
 
@@ -128,20 +128,22 @@ function writeLicenses(metafile) {
     const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `${pkg.license ?? 'UNKNOWN'} (no license file in the package)`;
     return `## ${name}@${pkg.version} (${pkg.license ?? 'UNKNOWN'})\n\n\`\`\`\n${text}\n\`\`\``;
   });
-  writeFileSync(here('dist/THIRD-PARTY-LICENSES.md'), `# Licenses of the packages bundled into dist/\n\n${sections.join('\n\n')}\n`);
+  writeFileSync(join(stage, 'dist/THIRD-PARTY-LICENSES.md'), `# Licenses of the packages bundled into dist/\n\n${sections.join('\n\n')}\n`);
   return [...packages.keys()];
 }
 
-rmSync(here('dist'), { recursive: true, force: true });
-rmSync(here('templates'), { recursive: true, force: true });
+// Built aside and swapped in at the end: tests and verify tasks running the CLI meanwhile see the
+// previous build or this one, never a half-written or missing dist/.
+const stage = here(`.build-${process.pid}/`);
+rmSync(stage, { recursive: true, force: true });
 // Tool caches that running linters or tests inside templates/ leaves behind are not templates (npm
 // would drop those with their own .gitignore from the tarball, and the repo build would render them).
 const NOT_TEMPLATES = new Set(['.ruff_cache', '__pycache__', '.pytest_cache', '.mypy_cache', 'node_modules', '.DS_Store']);
-cpSync(here('../../templates'), here('templates'), { recursive: true, filter: (path) => !NOT_TEMPLATES.has(path.split('/').pop()) });
+cpSync(here('../../templates'), join(stage, 'templates'), { recursive: true, filter: (path) => !NOT_TEMPLATES.has(path.split('/').pop()) });
 
 const result = await build({
   entryPoints: [here('src/cli.ts')],
-  outdir: here('dist'),
+  outdir: join(stage, 'dist'),
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -170,7 +172,14 @@ const result = await build({
 const bundled = writeLicenses(result.metafile);
 const forbidden = bundled.filter((name) => FORBIDDEN.includes(name));
 if (forbidden.length > 0) throw new Error(`build.mjs: ${forbidden.join(', ')} reached the bundle; see FORBIDDEN.`);
-const outputs = Object.entries(result.metafile.outputs).map(([path, { bytes }]) => `${path} ${(bytes / 1024).toFixed(0)} kB`);
+for (const name of ['dist', 'templates']) {
+  const old = here(`${name}.old-${process.pid}`);
+  if (existsSync(here(name))) renameSync(here(name), old);
+  renameSync(join(stage, name), here(name));
+  rmSync(old, { recursive: true, force: true });
+}
+rmSync(stage, { recursive: true, force: true });
+const outputs = Object.entries(result.metafile.outputs).map(([path, { bytes }]) => `${path.replace(/^\.build-\d+\//, '')} ${(bytes / 1024).toFixed(0)} kB`);
 console.log(`Bundled ${bundled.length} packages: ${outputs.join(', ')}`);
 // `ANALYZE=1 node build.mjs` lists what each output file is made of.
 if (process.env.ANALYZE) console.log(await analyzeMetafile(result.metafile));

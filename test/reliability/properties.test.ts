@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError, answerKeys, defaultDescription, features, normalizeAnswers, renderProject, validateName, versions, type Answers, type RawAnswers } from '../../packages/core/src/index.js';
+import { UserError, answerKeys, defaultDescription, features, normalizeAnswers, packageManagers, renderProject, validateName, versions, type Answers, type RawAnswers } from '../../packages/core/src/index.js';
 import { parseCreateArgs } from '../../packages/create-ml-ci-cd/src/args.js';
 import { repoRoot, tempDir } from '../support/cli.js';
 import { MARK, acceptedOptionValues, checkSyntax, hostile, workflowParser, yamlProblems } from './support.js';
@@ -48,6 +48,7 @@ const cronField = (min: number, max: number) =>
  * the test below fails when a new one appears without one.
  */
 const extraBaseAnswers: Record<string, fc.Arbitrary<string>> = {
+  packageManager: fc.constantFrom(...packageManagers),
   retrainCron: fc.tuple(cronField(0, 59), cronField(0, 23), cronField(1, 31), cronField(1, 12), cronField(0, 6)).map((f) => f.join(' ')),
 };
 const featureKeys = new Set(features.flatMap((f) => [f.name, ...(f.options ?? []).map((o) => o.key)]));

@@ -8,7 +8,7 @@ import { truthy } from '@actions/expressions/result';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { featureCombinations, features, normalizeAnswers, renderProject, versions } from '../../packages/core/src/index.js';
+import { featureCombinations, features, normalizeAnswers, packageManagers, renderProject, versions } from '../../packages/core/src/index.js';
 import { repoRoot, tempDir } from '../support/cli.js';
 import { acceptedOptionValues, tool } from './support.js';
 
@@ -45,7 +45,8 @@ function variants(): Map<string, Project> {
   const out = new Map<string, Project>();
   const seen = new Set<string>();
   for (const combination of featureCombinations()) {
-    const optionSets: Record<string, string>[] = [{}];
+    // The default package manager (uv) and the other one, then each feature option's values.
+    const optionSets: Record<string, string>[] = [{}, ...packageManagers.filter((pm) => pm !== normalizeAnswers({ name: 'x' }).packageManager).map((packageManager) => ({ packageManager }))];
     for (const f of features.filter((f) => combination.includes(f.name)))
       for (const o of f.options ?? []) for (const value of acceptedOptionValues.get(o.key) ?? []) optionSets.push({ [o.key]: value });
     for (const options of optionSets) {

@@ -1,5 +1,5 @@
 export { UserError, EXIT, jsonErrorMessage } from './errors.js';
 export { features, feature, featureCombinations, type Feature, type FeatureOption } from './features/index.js';
-export { answerKeys, defaultDescription, defaultRetrainCron, importName, normalizeAnswers, validateCron, validateName, type Answers, type RawAnswers } from './options.js';
+export { answerKeys, defaultDescription, defaultRetrainCron, importName, normalizeAnswers, packageManagers, validateCron, validateName, type Answers, type PackageManager, type RawAnswers } from './options.js';
 export { RECORD_FILE, outputPath, projectRecord, renderProject, templateContext, type ProjectRecord } from './render.js';
 export { action, other, pin, versions } from './versions.js';

@@ -34,6 +34,8 @@ export function templateContext(answers: Answers, version: string) {
   return {
     ...answers,
     module: importName(answers.name),
+    /** The command that installs from a requirements file into the active environment. */
+    pipInstall: answers.packageManager === 'uv' ? 'uv pip install' : 'python -m pip install',
     generatorVersion: version,
     has: (name: string) => (feature(name), enabled.has(name)),
     q: (s: string) => JSON.stringify(s),
@@ -64,11 +66,13 @@ function listFiles(dir: string): string[] {
 
 /**
  * Render the whole project in memory: `templates/base` plus `templates/<feature>` for each enabled
- * feature. Files ending in `.ejs` are rendered; everything else (data, binaries) is copied byte for
+ * feature (`templates/_partials` holds what templates include). Files ending in `.ejs` are rendered; everything else (data, binaries) is copied byte for
  * byte. Returns output path -> contents, sorted by path.
  */
 export function renderProject(answers: Answers, templatesDir: string, version: string): Map<string, Buffer> {
   const context = templateContext(answers, version);
+  // Steps several files share (`include('python-env.yml.ejs', {...})`); never rendered on their own.
+  const partials = join(templatesDir, '_partials');
   const out = new Map<string, Buffer>();
   for (const layer of ['base', ...answers.features]) {
     const root = join(templatesDir, layer);
@@ -79,7 +83,7 @@ export function renderProject(answers: Answers, templatesDir: string, version: s
       out.set(
         target,
         file.endsWith('.ejs')
-          ? Buffer.from(ejs.render(source.toString('utf8'), context, { filename: join(root, file), strict: false }))
+          ? Buffer.from(ejs.render(source.toString('utf8'), context, { filename: join(root, file), views: [partials], strict: false }))
           : source,
       );
     }

@@ -7,6 +7,7 @@ describe('normalizeAnswers', () => {
       name: 'demo',
       description: 'A machine-learning project with CI/CD',
       python: versions.python.default,
+      packageManager: 'uv',
       retrainCron: '0 6 * * 1',
       features: [],
     });
@@ -19,6 +20,9 @@ describe('normalizeAnswers', () => {
     [{ name: 'demo', features: ['gpu'] }, /unknown feature "gpu"/],
     [{ name: 'demo', features: 'dvc' }, /"features" must be a list/],
     [{}, /no project name/],
+    [{ name: 'demo', packageManager: 'npm' }, /unsupported package manager "npm": use uv or pip/],
+    [{ name: 'demo', packageManager: 'UV' }, /unsupported package manager "UV"/],
+    [{ name: 'demo', packageManager: true }, /"packageManager" must be a string/],
     [{ name: 'demo', retrainCron: '0 6 * *' }, /invalid retrain cron "0 6 \* \*": it has 4 fields, not 5/],
     [{ name: 'demo', retrainCron: '60 6 * * 1' }, /the minute must be between 0 and 59/],
     [{ name: 'demo', retrainCron: '0 6 * * MON' }, /day of week field "MON" is not a number/],

@@ -34,3 +34,45 @@ describe('renderProject', () => {
     expect(renderProject(answers, templates, '1.2.3')).toEqual(files);
   });
 });
+
+describe('package managers', () => {
+  const all = ['dvc', 'mlflow', 'docker'];
+  const workflows = (packageManager: string) =>
+    [...renderProject(normalizeAnswers({ name: 'demo', packageManager, features: all }), templates, '1.2.3')].filter(([path]) =>
+      path.startsWith('.github/workflows/'),
+    );
+
+  it('installs with uv in every job that installs, from setup-uv pinned by SHA, and pip nowhere', () => {
+    const installing = workflows('uv').filter(([, c]) => c.toString().includes('- name: Install dependencies'));
+    expect(installing.map(([p]) => p).sort()).toEqual(['.github/workflows/drift.yml', '.github/workflows/ml_pipeline.yml', '.github/workflows/retrain.yml']);
+    for (const [path, contents] of installing) {
+      const text = contents.toString();
+      const jobsInstalling = text.match(/- name: Install dependencies\n(?: {8}if: .*\n)? {8}run: (.*)/g)!;
+      for (const step of jobsInstalling) expect(step, path).toMatch(/run: uv pip install -r requirements(-dev)?\.txt$/);
+      expect(text.match(/uses: astral-sh\/setup-uv@/g)?.length, path).toBe(jobsInstalling.length);
+      expect(text, path).toMatch(/uses: astral-sh\/setup-uv@[0-9a-f]{40} # v\d+\.\d+\.\d+\n/);
+      expect(text, path).not.toMatch(/setup-python|pip install(?! -r)|python -m pip/);
+    }
+  });
+
+  it('installs with pip from setup-python when asked, and uv nowhere', () => {
+    for (const [path, contents] of workflows('pip')) {
+      const text = contents.toString();
+      expect(text, path).not.toMatch(/setup-uv|uv pip/);
+      expect(text.match(/run: python -m pip install/g)?.length ?? 0, path).toBe(text.match(/uses: actions\/setup-python@/g)?.length ?? 0);
+    }
+  });
+
+  it('keeps the dependency cache off in the workflow that publishes the image, and where secrets are', () => {
+    for (const pm of ['uv', 'pip']) {
+      const pipeline = new Map(workflows(pm)).get('.github/workflows/ml_pipeline.yml')!.toString();
+      expect(pipeline, pm).not.toMatch(/enable-cache: true|cache: pip/);
+      const retrain = new Map(workflows(pm)).get('.github/workflows/retrain.yml')!.toString();
+      expect(retrain, pm).toMatch(pm === 'uv' ? /enable-cache: true/ : /cache: pip/);
+    }
+  });
+
+  it('renders nothing from templates/_partials as a file', () => {
+    expect([...renderProject(normalizeAnswers({ name: 'demo', features: all }), templates, '1.2.3').keys()].filter((p) => p.includes('_partials'))).toEqual([]);
+  });
+});

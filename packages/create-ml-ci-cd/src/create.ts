@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { EXIT, UserError, normalizeAnswers, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
+import { EXIT, UserError, normalizeAnswers, type Answers, type PackageManager, type RawAnswers } from '@create-ml-ci-cd/core';
 import { runGenerator } from '@create-ml-ci-cd/generator-app/run';
 import { helpText, createFlags, parseCreateArgs } from './args.js';
 import { readAnswersFile } from './answers-file.js';
@@ -121,17 +121,30 @@ function gitInit(target: string): string {
   return 'Initialized a git repository with an initial commit.';
 }
 
-function installCommands(): string[] {
-  return ['python3 -m venv .venv', '.venv/bin/python -m pip install -r requirements-dev.txt'];
+const UV_INSTALL_URL = 'https://docs.astral.sh/uv/getting-started/installation/';
+
+/**
+ * The commands that make .venv (from the python3 on PATH, as CI's Python may not be installed
+ * here) and install the dev requirements. uv when the project uses it and it is installed; pip
+ * otherwise, which installs the same pins, with a note saying so.
+ */
+function installPlan(packageManager: PackageManager, cwd: string): { commands: string[]; note?: string } {
+  if (packageManager === 'uv') {
+    if (!run('uv', ['--version'], cwd).error) return { commands: ['uv venv --python python3 .venv', 'uv pip install -r requirements-dev.txt'] };
+  }
+  return {
+    commands: ['python3 -m venv .venv', '.venv/bin/python -m pip install -r requirements-dev.txt'],
+    note: packageManager === 'uv' ? `uv was not found on PATH, so pip installs locally (CI uses uv either way). Get uv: ${UV_INSTALL_URL}` : undefined,
+  };
 }
 
-/** `python3 -m venv .venv` and pip install, with pip's progress visible. */
-function install(target: string): boolean {
-  for (const line of installCommands()) {
+/** Run the install commands with their progress visible. */
+function install(target: string, commands: string[]): boolean {
+  for (const line of commands) {
     const [command, ...args] = line.split(' ');
     console.log(`$ ${line}`);
     const result = run(command, args, target, false);
-    if (result.error) console.error(`${command} could not be run (${errno(result.error)}); is Python 3 installed and on PATH?`);
+    if (result.error) console.error(`${command} could not be run (${errno(result.error)}); is ${command === 'uv' ? 'uv' : 'Python 3'} installed and on PATH?`);
     if (result.status !== 0) return false;
   }
   return true;
@@ -183,14 +196,16 @@ export async function create(argv: string[]): Promise<number> {
 
   if (git ?? true) console.log(gitInit(target));
   const cd = shown === '.' ? [] : [`cd ${JSON.stringify(shown).slice(1, -1).includes(' ') ? JSON.stringify(shown) : shown}`];
+  const plan = installPlan(answers.packageManager, target);
+  if (plan.note) console.log(plan.note);
   if (install_ ?? false) {
-    if (!install(target)) {
-      console.error(`Installing the dependencies failed; the project itself is complete. Retry with:\n  ${[...cd, ...installCommands()].join('\n  ')}`);
+    if (!install(target, plan.commands)) {
+      console.error(`Installing the dependencies failed; the project itself is complete. Retry with:\n  ${[...cd, ...plan.commands].join('\n  ')}`);
       return EXIT.install;
     }
   }
   const train = answers.features.includes('dvc') ? '.venv/bin/dvc repro' : '.venv/bin/python src/train.py';
-  const steps = [...cd, ...(install_ ? [] : installCommands()), train, '.venv/bin/python -m pytest'];
+  const steps = [...cd, ...(install_ ? [] : plan.commands), train, '.venv/bin/python -m pytest'];
   console.log(`\nNext steps:\n  ${steps.join('\n  ')}\n\nPush to GitHub and the workflow in .github/workflows runs the same steps.`);
   return EXIT.ok;
 }

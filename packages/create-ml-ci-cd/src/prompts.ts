@@ -1,5 +1,5 @@
 import { checkbox, confirm, input, select } from '@inquirer/prompts';
-import { defaultDescription, features, validateName, versions, type RawAnswers } from '@create-ml-ci-cd/core';
+import { defaultDescription, features, packageManagers, validateName, versions, type RawAnswers } from '@create-ml-ci-cd/core';
 
 /** Ask only for what flags and the answers file left open. Loaded only when stdin is a TTY. */
 export async function askMissing(raw: RawAnswers, steps: { git?: boolean; install?: boolean }) {
@@ -23,6 +23,15 @@ export async function askMissing(raw: RawAnswers, steps: { git?: boolean; instal
       message: 'Python version:',
       default: versions.python.default,
       choices: versions.python.supported.map((v) => ({ value: v, name: v })),
+    });
+  if (answers.packageManager === undefined)
+    answers.packageManager = await select({
+      message: 'Package manager:',
+      default: packageManagers[0],
+      choices: [
+        { value: 'uv', name: 'uv (fast; CI installs it with astral-sh/setup-uv)' },
+        { value: 'pip', name: 'pip (for pip-only package mirrors)' },
+      ] satisfies { value: (typeof packageManagers)[number]; name: string }[],
     });
   const featureGiven = answers.features !== undefined || features.some((f) => answers[f.name] !== undefined);
   if (features.length > 0 && !featureGiven)

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { featureCombinations, features, versions } from '@create-ml-ci-cd/core';
+import { featureCombinations, features, packageManagers, versions } from '@create-ml-ci-cd/core';
 
 /**
  * The verification matrix: what gets generated and run. Every combination of the registry's
@@ -82,6 +82,22 @@ export function scenarios(): Scenario[] {
           features: all,
           args: ['--name', 'demo-python', '--python', otherPython, ...featureFlags(all)],
           python: otherPython,
+        },
+        false,
+      ),
+    );
+  }
+
+  // Every package manager but the default (uv), with every feature: each workflow's install steps differ.
+  for (const pm of packageManagers.filter((p) => p !== packageManagers[0])) {
+    list.push(
+      full(
+        {
+          project: `scenario-${pm}`,
+          about: `every feature; --package-manager ${pm}`,
+          features: all,
+          args: ['--name', `demo-${pm}`, '--package-manager', pm, ...featureFlags(all)],
+          python: versions.python.default,
         },
         false,
       ),

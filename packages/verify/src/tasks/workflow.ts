@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { workspaceRoot, type TaskContext } from './context.js';
+import { verifyDir, workspaceRoot, type TaskContext } from './context.js';
 import { projectFiles } from './generate.js';
 import { isWorkflow } from './lint.js';
 import { ensureVenv, ensureWheelhouse } from './python.js';
@@ -56,8 +56,10 @@ export async function runWorkflows(ctx: TaskContext): Promise<void> {
   if (!existsSync(script)) throw new Error(`${script} is missing.`);
   const workflows = projectFiles(ctx.project).filter(isWorkflow);
   const wheels = await ensureWheelhouse(ctx, await ensureVenv(ctx));
-  ctx.details.wheelhouse = `pip installs ran with PIP_NO_INDEX=1 PIP_FIND_LINKS=${wheels}`;
-  const env = { ...process.env, PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels };
+  // pip installs from the wheelhouse; uv from the cache the setup target filled (uv's cache, unlike pip's, works here).
+  const uvCache = join(verifyDir(), '.uv-cache');
+  ctx.details.wheelhouse = `pip installs ran with PIP_NO_INDEX=1 PIP_FIND_LINKS=${wheels}; uv installs with UV_CACHE_DIR=${uvCache}`;
+  const env = { ...process.env, PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels, UV_CACHE_DIR: uvCache };
   const work = ctx.freshDir('act');
   const reportsDir = join(ctx.dir, 'results', 'run-workflow');
   rmSync(reportsDir, { recursive: true, force: true });
