@@ -32,10 +32,12 @@ ml_setup() {
 }
 
 # Installing the pinned requirements is most of a run's time, and pip's HTTP cache does not help
-# here, so every run installs from a wheelhouse downloaded once per Python version (same pins, same
+# here, so every run of a pip project installs from a wheelhouse downloaded once per Python version (same pins, same
 # resolution; set ML_WHEELHOUSE to keep it somewhere else).
 ml_wheelhouse() {
   local python wheels
+  # uv projects install from uv's cache, which does work here.
+  [[ "$(jq -r '.answers.packageManager // "pip"' "$PROJ/.create-ml-ci-cd.json")" == pip ]] || return 0
   python="$(jq -r .answers.python "$PROJ/.create-ml-ci-cd.json")"
   wheels="${ML_WHEELHOUSE:-${TMPDIR:-/tmp}/create-ml-ci-cd-wheels}/py$python"
   mkdir -p "$wheels"

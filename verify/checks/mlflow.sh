@@ -61,4 +61,16 @@ s="$(state)"
 [[ "$(field "$s" 'len(s["runs"])')" == 3 && "$(field "$s" 's["runs"][0]["tags"]["quality_gate"]')" == failed ]] || die "the failing run was not logged as failed: $s"
 [[ "$(field "$s" 's["champion"]["version"]')" == "$champion" ]] || die "a model below the gate moved champion: $s"
 say "a run below the quality gate exited 1 and left champion at version $champion"
+
+if has_feature dvc; then
+  # main's remote job: with the outputs up to date (as after `dvc pull`), its step still logs and registers.
+  "$PY" -m dvc status -q || die "expected the pipeline to be up to date before the remote job's step"
+  REGISTER_MODEL=true bash -euo pipefail -c "$(workflow_step 'Run the DVC pipeline, logging to the tracking server')" > "$WORK/remote.log" 2>&1 ||
+    { cat "$WORK/remote.log"; die "the remote job's training step failed"; }
+  s="$(state)"
+  [[ "$(field "$s" 'len(s["runs"])')" == 4 && "$(field "$s" 's["runs"][0]["tags"]["quality_gate"]')" == passed ]] ||
+    die "the remote job's step on an up-to-date pipeline logged no run: $s"
+  "$PY" -m dvc status -q || die "the remote job's step left the pipeline out of date (dvc.lock changed)"
+  say "the remote job's step logged a run on an up-to-date pipeline, and left dvc.lock as it was"
+fi
 say "ok"
