@@ -2,7 +2,10 @@
 // Run one GitHub Actions workflow of a generated project with nektos/act in
 // host mode (no container engine), every pinned action replaced by its local
 // stand-in from verify/actions/<owner>/<repo>, and print a per-job report of
-// the steps that ran, failed or were skipped.
+// the steps that ran, failed or were skipped. Jobs that need a container engine
+// (docker build/run, docker/* actions, container:, services:) and the jobs after
+// them cannot run here: act runs the workflow without them, and the report lists
+// them as "not run here" with the reason.
 //
 //   node verify/run-workflow.mjs <project-dir> <workflow.yml> <event> [payload.json] [options]
 //
@@ -30,6 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, parseDocument } from 'yaml';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -82,8 +86,8 @@ export function mapStandIns(uses, standinsDir = STANDINS_DIR) {
   return mappings;
 }
 
-function collectUses(repoDir, workflowRel) {
-  const files = [path.join(repoDir, workflowRel)];
+function collectUses(repoDir, workflowFile) {
+  const files = [workflowFile];
   // Local composite actions can use remote actions too.
   const localActions = path.join(repoDir, '.github', 'actions');
   if (fs.existsSync(localActions)) {
@@ -92,6 +96,38 @@ function collectUses(repoDir, workflowRel) {
     }
   }
   return files.flatMap((f) => parseUses(fs.readFileSync(f, 'utf8')));
+}
+
+// ---------------------------------------------------------------- container jobs
+
+/**
+ * The jobs that need a container engine, which this machine does not have (a `run:` calling
+ * docker, a docker/* action, `container:` or `services:`), then every job that needs one of them:
+ * job id -> why. act is given the workflow without them and the report lists them as not run.
+ * Steps are never removed: within the jobs that run, the workflow's own conditions decide.
+ */
+export function containerJobs(workflow) {
+  const jobs = Object.entries(workflow?.jobs ?? {});
+  const why = new Map();
+  for (const [id, job] of jobs) {
+    const steps = job.steps ?? [];
+    const reason = job.container ? 'it runs in a container'
+      : job.services ? 'it uses service containers'
+        : steps.some((st) => /^docker\//.test(st.uses ?? '')) ? 'it uses docker/* actions'
+          : steps.some((st) => /(^|[\s;&|(])docker\s/.test(st.run ?? '')) ? 'it runs docker' : null;
+    if (reason) why.set(id, `needs a container engine: ${reason}`);
+  }
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [id, job] of jobs) {
+      const blocked = !why.has(id) && [job.needs ?? []].flat().find((n) => why.has(n));
+      if (blocked) {
+        why.set(id, `needs job ${blocked}, which is not run here`);
+        grew = true;
+      }
+    }
+  }
+  return why;
 }
 
 // ---------------------------------------------------------------- payloads
@@ -296,7 +332,7 @@ async function runIn(work, opts) {
   const { project, sha, workflowRel, branch, repo, act, log, started } = opts;
   const clone = path.join(work, 'repo');
   // A reused --work-dir starts clean; only --cache-dir is meant to persist.
-  for (const d of ['repo', 'act', 'artifacts', 'act.jsonl', 'report.json']) {
+  for (const d of ['repo', 'act', 'artifacts', 'act.jsonl', 'report.json', 'host-workflow']) {
     fs.rmSync(path.join(work, d), { recursive: true, force: true });
   }
   execFileSync('git', ['clone', '--quiet', '--no-hardlinks', project, clone], { stdio: 'inherit' });
@@ -307,7 +343,19 @@ async function runIn(work, opts) {
     throw new UsageError(`${workflowRel} is not committed in ${project}; commit it first (the run sees only commit ${sha.slice(0, 12)}).`);
   }
 
-  const mappings = mapStandIns(collectUses(clone, workflowRel), opts.standinsDir ?? STANDINS_DIR);
+  // Jobs that need a container engine are left out of what act reads (the checkout still has the
+  // workflow as committed) and reported as not run.
+  const workflowText = fs.readFileSync(path.join(clone, workflowRel), 'utf8');
+  const notRun = containerJobs(parseYaml(workflowText));
+  let actWorkflow = workflowRel;
+  if (notRun.size) {
+    const doc = parseDocument(workflowText);
+    for (const id of notRun.keys()) doc.deleteIn(['jobs', id]);
+    actWorkflow = path.join(work, 'host-workflow', path.basename(workflowRel));
+    fs.mkdirSync(path.dirname(actWorkflow), { recursive: true });
+    fs.writeFileSync(actWorkflow, String(doc));
+  }
+  const mappings = mapStandIns(collectUses(clone, path.resolve(clone, actWorkflow)), opts.standinsDir ?? STANDINS_DIR);
   const payload = opts.payload ?? defaultPayload(opts.event, { branch, repo, sha });
   const payloadFile = path.join(work, 'event.json');
   fs.writeFileSync(payloadFile, JSON.stringify(payload, null, 2));
@@ -318,7 +366,7 @@ async function runIn(work, opts) {
 
   const args = [
     opts.event,
-    '-W', workflowRel,
+    '-W', actWorkflow,
     ...HOST_LABELS.flatMap((l) => ['-P', `${l}=-self-hosted`]),
     '--pull=false',
     '--action-offline-mode',
@@ -389,7 +437,10 @@ async function runIn(work, opts) {
   const code = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
   await new Promise((resolve) => logStream.end(resolve));
 
-  const jobs = buildReport(entries);
+  const jobs = [
+    ...buildReport(entries),
+    ...[...notRun].map(([id, reason]) => ({ job: id, jobID: id, matrix: {}, result: 'not run here', reason, steps: [] })),
+  ];
   const jobFailed = jobs.some((j) => j.result === 'failure');
   const report = {
     workflow: workflowRel,

@@ -24,8 +24,12 @@ assert values and 0.9 <= values[0]["accuracy"] <= 1, values
 PY
 say "dvc metrics show: $(dvc metrics show | tail -n 1 | tr -s ' ')"
 
-remote="$(dvc remote list | awk '$3 == "(default)" { print $2 }')"
-[[ -n "$remote" && "$remote" != *://* ]] || die "the default remote is not a local directory: $(dvc remote list)"
+# From the config, not `dvc remote list`, whose table wraps when the terminal is narrow. A relative
+# URL is relative to .dvc/.
+name="$(dvc remote default)" || die "no default DVC remote"
+remote="$(dvc config "remote.$name.url")"
+[[ -n "$remote" && "$remote" != *://* ]] || die "the default remote is not a local directory: $name = $remote"
+[[ "$remote" == /* ]] || remote="$PROJ/.dvc/$remote"
 dvc push -q || die "dvc push failed"
 objects="$(find "$remote" -type f | wc -l)"
 [[ "$objects" -gt 0 ]] || die "dvc push left the remote $remote empty"
