@@ -19,6 +19,7 @@ const ws = (path: string) => `{workspaceRoot}/${path}`;
 function generatorInputs(s: Scenario): Input[] {
   return [
     ws('templates/base/**/*'),
+    ws('templates/_partials/**/*'),
     ...s.features.map((f) => ws(`templates/${f}/**/*`)),
     ws('generators/**/*'),
     ws('packages/core/src/**/*'),
