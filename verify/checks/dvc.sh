@@ -47,6 +47,13 @@ tracked="$(git ls-files dvc.lock metrics.json eval/predictions.csv | wc -l)"
 
 # The workflow's lock check, on a fresh clone (outputs absent, as in CI).
 check="$(workflow_step "Check that dvc.lock is up to date")"
+# Before the first dvc.lock is committed (a new project): a warning, not a failure.
+unlocked="$WORK/unlocked"
+git clone -q "$PROJ" "$unlocked"
+git -C "$unlocked" rm -q dvc.lock
+(cd "$unlocked" && bash -euo pipefail -c "$check") > "$WORK/lock-check.log" 2>&1 ||
+  { cat "$WORK/lock-check.log"; die "the workflow's dvc.lock check failed on a project with no dvc.lock yet"; }
+grep -q "::warning.*No dvc.lock committed yet" "$WORK/lock-check.log" || die "no warning about the missing dvc.lock: $(cat "$WORK/lock-check.log")"
 clone="$WORK/clone"
 git clone -q "$PROJ" "$clone"
 (cd "$clone" && bash -euo pipefail -c "$check") > "$WORK/lock-check.log" 2>&1 ||
@@ -56,5 +63,5 @@ if (cd "$clone" && bash -euo pipefail -c "$check") > "$WORK/lock-check.log" 2>&1
   die "the workflow's dvc.lock check passed although params.yaml changed without dvc repro"
 fi
 grep -q "Run \`dvc repro\` and commit dvc.lock" "$WORK/lock-check.log" || die "the failing lock check does not say what to do"
-say "workflow's dvc.lock check: passes on a fresh clone, fails with advice after a params change"
+say "workflow's dvc.lock check: warns without a dvc.lock, passes on a fresh clone, fails with advice after a params change"
 say "ok"
