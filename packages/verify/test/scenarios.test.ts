@@ -64,6 +64,14 @@ describe('scenarios', () => {
     expect(projectsAfter).toContain('.verify/scenario-fakefeat');
   });
 
+  it('runs every check of verify/checks in the quick subset (npm test), at least once', () => {
+    const checks = discoverChecks(join(root, 'verify/checks'));
+    expect(checks.length).toBeGreaterThan(0);
+    const quick = scenarios().filter((s) => s.quick);
+    const covered = new Set(quick.flatMap((s) => checksFor(s, checks)));
+    expect(checks.filter((c) => !covered.has(c))).toEqual([]);
+  });
+
   it('gives lint-only scenarios generate and lint-workflows only', () => {
     const lintOnly = scenarios().find((s) => s.lintOnly);
     if (!lintOnly) return; // no feature with a remote option in the registry
