@@ -363,6 +363,11 @@ async function runIn(work, opts) {
   const cacheDir = opts.cacheDir ? path.resolve(opts.cacheDir) : path.join(work, 'cache');
   fs.mkdirSync(artifactsDir, { recursive: true });
   const uv = opts.uv ?? DEFAULT_UV;
+  // act runs its own CommonJS scripts from here (hashFiles() among them). Under a package.json with
+  // "type": "module", such as this repository's, Node would load them as ES modules, they would fail,
+  // and hashFiles() would silently return ''. The nearest package.json is this one.
+  fs.mkdirSync(path.join(work, 'act'), { recursive: true });
+  fs.writeFileSync(path.join(work, 'act', 'package.json'), '{ "type": "commonjs" }\n');
 
   const args = [
     opts.event,
