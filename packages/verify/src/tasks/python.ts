@@ -86,6 +86,7 @@ export function venvEnv(python: string): NodeJS.ProcessEnv {
 /**
  * A directory of distributions for the act runs: the workflows' own `pip install -r ...` runs with
  * PIP_NO_INDEX and PIP_FIND_LINKS pointing here (what setup-python's pip cache gives on GitHub).
+ * Only for pip projects: returns undefined for uv ones.
  * pip's HTTP cache does not work behind this machine's registry proxy, so without it every act run
  * downloads every wheel. It holds exactly what the venv resolved (`uv pip freeze`, downloaded with
  * --no-deps: wheels, or the sdist when a pin has none, e.g. antlr4-python3-runtime 4.9.3 for dvc)
@@ -93,7 +94,9 @@ export function venvEnv(python: string): NodeJS.ProcessEnv {
  * scenarios (the ml-*.sh checks use it too, through ML_WHEELHOUSE); flock keeps concurrent
  * downloads apart. Like the venv it is not an Nx output: ensured where needed.
  */
-export async function ensureWheelhouse(ctx: TaskContext, python: string): Promise<string> {
+export async function ensureWheelhouse(ctx: TaskContext, python: string): Promise<string | undefined> {
+  // uv projects install from uv's cache (which works here), the ml-*.sh checks' too.
+  if (JSON.parse(readFileSync(join(ctx.project, '.create-ml-ci-cd.json'), 'utf8')).answers.packageManager !== 'pip') return undefined;
   const minor = hostPython(ctx.scenario.python).version.split('.').slice(0, 2).join('.');
   const dir = join(wheelhouseRoot(), `py${minor}`);
   const stamp = join(dir, `.complete-${requirementsHash(ctx.project, minor).slice(0, 16)}`);
@@ -127,7 +130,7 @@ export async function setup(ctx: TaskContext): Promise<void> {
   rmSync(join(ctx.dir, 'venv', STAMP), { force: true });
   const python = await ensureVenv(ctx);
   ctx.details.installed = await freeze(ctx, python);
-  ctx.details.wheelhouse = await ensureWheelhouse(ctx, python);
+  ctx.details.wheelhouse = (await ensureWheelhouse(ctx, python)) ?? 'none: uv installs from its cache';
 }
 
 /** A work copy of `from` (the generated or the trained project) for one target, so targets never share a tree. */

@@ -58,8 +58,8 @@ export async function runWorkflows(ctx: TaskContext): Promise<void> {
   const wheels = await ensureWheelhouse(ctx, await ensureVenv(ctx));
   // pip installs from the wheelhouse; uv from the cache the setup target filled (uv's cache, unlike pip's, works here).
   const uvCache = join(verifyDir(), '.uv-cache');
-  ctx.details.wheelhouse = `pip installs ran with PIP_NO_INDEX=1 PIP_FIND_LINKS=${wheels}; uv installs with UV_CACHE_DIR=${uvCache}`;
-  const env = { ...process.env, PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels, UV_CACHE_DIR: uvCache };
+  ctx.details.wheelhouse = wheels ? `pip installs ran with PIP_NO_INDEX=1 PIP_FIND_LINKS=${wheels}` : `uv installs ran with UV_CACHE_DIR=${uvCache}`;
+  const env = { ...process.env, UV_CACHE_DIR: uvCache, ...(wheels ? { PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels } : {}) };
   const work = ctx.freshDir('act');
   const reportsDir = join(ctx.dir, 'results', 'run-workflow');
   rmSync(reportsDir, { recursive: true, force: true });
