@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
 import { EXIT, UserError, normalizeAnswers, type Answers, type PackageManager, type RawAnswers } from '@create-ml-ci-cd/core';
 import { runGenerator } from '@create-ml-ci-cd/generator-app/run';
 import { helpText, createFlags, parseCreateArgs } from './args.js';
@@ -128,14 +128,24 @@ const UV_INSTALL_URL = 'https://docs.astral.sh/uv/getting-started/installation/'
  * here) and install the dev requirements. uv when the project uses it and it is installed; pip
  * otherwise, which installs the same pins, with a note saying so.
  */
-function installPlan(packageManager: PackageManager, cwd: string): { commands: string[]; note?: string } {
-  if (packageManager === 'uv') {
-    if (!run('uv', ['--version'], cwd).error) return { commands: ['uv venv --python python3 .venv', 'uv pip install -r requirements-dev.txt'] };
-  }
+function installPlan(packageManager: PackageManager): { commands: string[]; note?: string } {
+  if (packageManager === 'uv' && onPath('uv')) return { commands: ['uv venv --python python3 .venv', 'uv pip install -r requirements-dev.txt'] };
   return {
     commands: ['python3 -m venv .venv', '.venv/bin/python -m pip install -r requirements-dev.txt'],
     note: packageManager === 'uv' ? `uv was not found on PATH, so pip installs locally (CI uses uv either way). Get uv: ${UV_INSTALL_URL}` : undefined,
   };
+}
+
+/** Whether an executable of that name is on PATH (looked up, not spawned: this runs on every create). */
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir || '.', name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Run the install commands with their progress visible. */
@@ -196,7 +206,7 @@ export async function create(argv: string[]): Promise<number> {
 
   if (git ?? true) console.log(gitInit(target));
   const cd = shown === '.' ? [] : [`cd ${JSON.stringify(shown).slice(1, -1).includes(' ') ? JSON.stringify(shown) : shown}`];
-  const plan = installPlan(answers.packageManager, target);
+  const plan = installPlan(answers.packageManager);
   if (plan.note) console.log(plan.note);
   if (install_ ?? false) {
     if (!install(target, plan.commands)) {
