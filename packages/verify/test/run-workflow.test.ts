@@ -59,3 +59,11 @@ describe('run-workflow: jobs that need a container engine', () => {
     expect(containerJobs({}).size).toBe(0);
   });
 });
+
+describe('the setup-uv stand-in', () => {
+  it('runs the uv version the generated workflows pin (versions.json), the one scripts/setup-tools.sh installs', () => {
+    const pinned = JSON.parse(readFileSync(join(root, 'packages/core/src/versions.json'), 'utf8')).other.uv;
+    const tools = readFileSync(join(root, 'scripts/tools-requirements.txt'), 'utf8');
+    expect(tools).toMatch(new RegExp(`^uv==${pinned.replace(/\./g, '\\.')}$`, 'm'));
+  });
+});
