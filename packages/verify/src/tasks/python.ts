@@ -64,7 +64,7 @@ export async function ensureVenv(ctx: TaskContext): Promise<string> {
   const uv = tool('uv');
   const env = {
     ...process.env,
-    UV_CACHE_DIR: join(verifyDir(), '.uv-cache'),
+    UV_CACHE_DIR: uvCacheDir(),
     UV_PYTHON_DOWNLOADS: 'never',
     UV_NO_PROGRESS: '1',
     VIRTUAL_ENV: undefined,
@@ -115,12 +115,14 @@ export async function ensureWheelhouse(ctx: TaskContext, python: string): Promis
 }
 
 export const wheelhouseRoot = () => join(verifyDir(), '.wheels');
+/** uv's cache, shared by every scenario's venv and act runs. */
+export const uvCacheDir = () => join(verifyDir(), '.uv-cache');
 
 /** `name==version` of everything in the venv. */
 async function freeze(ctx: TaskContext, python: string): Promise<string[]> {
   let pins: string[] = [];
   await ctx.run('uv pip freeze', tool('uv'), ['pip', 'freeze', '--color', 'never', '--python', python], {
-    env: { ...process.env, UV_CACHE_DIR: join(verifyDir(), '.uv-cache') },
+    env: { ...process.env, UV_CACHE_DIR: uvCacheDir() },
     stdout: (text) => (pins = text.trim().split('\n').filter(Boolean)),
   });
   return pins;

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { verifyDir, workspaceRoot, type TaskContext } from './context.js';
+import { workspaceRoot, type TaskContext } from './context.js';
 import { projectFiles } from './generate.js';
 import { isWorkflow } from './lint.js';
-import { ensureVenv, ensureWheelhouse } from './python.js';
+import { ensureVenv, ensureWheelhouse, uvCacheDir } from './python.js';
 
 export const EVENTS = ['push', 'pull_request'] as const;
 
@@ -57,7 +57,7 @@ export async function runWorkflows(ctx: TaskContext): Promise<void> {
   const workflows = projectFiles(ctx.project).filter(isWorkflow);
   const wheels = await ensureWheelhouse(ctx, await ensureVenv(ctx));
   // pip installs from the wheelhouse; uv from the cache the setup target filled (uv's cache, unlike pip's, works here).
-  const uvCache = join(verifyDir(), '.uv-cache');
+  const uvCache = uvCacheDir();
   ctx.details.wheelhouse = wheels ? `pip installs ran with PIP_NO_INDEX=1 PIP_FIND_LINKS=${wheels}` : `uv installs ran with UV_CACHE_DIR=${uvCache}`;
   const env = { ...process.env, UV_CACHE_DIR: uvCache, ...(wheels ? { PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels } : {}) };
   const work = ctx.freshDir('act');
