@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { RECORD_FILE } from '@create-ml-ci-cd/core';
 import { checksDir, tool, toolsBin, verifyDir, type TaskContext } from './context.js';
 
 /**
@@ -96,7 +97,7 @@ export function venvEnv(python: string): NodeJS.ProcessEnv {
  */
 export async function ensureWheelhouse(ctx: TaskContext, python: string): Promise<string | undefined> {
   // uv projects install from uv's cache (which works here), the ml-*.sh checks' too.
-  if (JSON.parse(readFileSync(join(ctx.project, '.create-ml-ci-cd.json'), 'utf8')).answers.packageManager !== 'pip') return undefined;
+  if (JSON.parse(readFileSync(join(ctx.project, RECORD_FILE), 'utf8')).answers.packageManager !== 'pip') return undefined;
   const minor = hostPython(ctx.scenario.python).version.split('.').slice(0, 2).join('.');
   const dir = join(wheelhouseRoot(), `py${minor}`);
   const stamp = join(dir, `.complete-${requirementsHash(ctx.project, minor).slice(0, 16)}`);
