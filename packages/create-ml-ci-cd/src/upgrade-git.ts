@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { RECORD_FILE, UserError } from '@create-ml-ci-cd/core';
 import * as core from '@create-ml-ci-cd/core/upgrade';
+import { ApplyError } from './upgrade-apply.js';
 
 /** Run git; a git that a signal killed (Ctrl-C reaches the whole process group) stops the upgrade. */
 function git(args: string[], cwd: string, input?: Buffer | string) {
@@ -104,7 +105,7 @@ export function updateIndex(dir: string, lines: string[]): void {
   // update-index paths are relative to the top of the work tree, hence the prefix and cwd.
   const top = git(['rev-parse', '--show-toplevel'], dir).stdout.toString('utf8').trim();
   const result = git(['update-index', '-z', '--index-info'], top, lines.map((l) => `${l}\0`).join(''));
-  if (result.status !== 0) throw new Error(`git update-index failed: ${result.stderr.toString().trim()}`);
+  if (result.status !== 0) throw new ApplyError(`git update-index failed: ${result.stderr.toString().trim().split('\n')[0]}`);
 }
 
 /**
