@@ -200,7 +200,7 @@ describe('all or nothing', () => {
     ['preparing the conflicts (git hash-object)', 'hash-object', 'SIGTERM', 143, /Interrupted \(SIGTERM\) before anything was written; the project is unchanged\./],
     ['applying, every file written (git update-index)', 'update-index', 'SIGINT', 130, /Interrupted \(SIGINT\) while applying the upgrade; every change was undone: the project is exactly as it was\./],
     ['applying, every file written (git update-index)', 'update-index', 'SIGTERM', 143, /Interrupted \(SIGTERM\) while applying the upgrade; every change was undone/],
-  ] as const)('a signal while %s: exit %s, the tree exactly as before', async (_, command, signal, code, message) => {
+  ] as const)('a signal while %s (git %s, %s, exit %i): the tree exactly as before', async (_, command, signal, code, message) => {
     const dir = await project((d) => {
       edit(d, CI, '- run: pytest', '- run: pytest -x'); // a conflict
       edit(d, 'src/train.py', 'print("train")', 'print("mine")'); // a clean merge
