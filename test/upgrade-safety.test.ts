@@ -172,15 +172,21 @@ describe('all or nothing', () => {
     expect((await upgrade(dir)).exitCode).toBe(3);
   });
 
+  const conflicting = () =>
+    project((d) => {
+      edit(d, CI, '- run: pytest', '- run: pytest -x'); // a conflict
+      edit(d, 'src/train.py', 'print("train")', 'print("mine")'); // a clean merge
+    });
+
   /**
    * Run a real upgrade with a git on PATH that stops at `command`; when upgrade reaches it, signal
    * the whole process group, as a terminal's Ctrl-C does.
    */
-  async function interruptAt(dir: string, command: string, signal: NodeJS.Signals) {
+  async function interruptAt(dir: string, command: string, signal: NodeJS.Signals, { group = true, pause = 60 } = {}) {
     const shims = tempDir('cmlcicd-git-shim-');
     const reached = join(shims, 'reached');
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    writeFileSync(join(shims, 'git'), `#!/bin/sh\nif [ "$1" = "${command}" ]; then : > "${reached}"; sleep 60; fi\nexec "${realGit}" "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(shims, 'git'), `#!/bin/sh\nif [ "$1" = "${command}" ]; then : > "${reached}"; sleep ${pause}; fi\nexec "${realGit}" "$@"\n`, { mode: 0o755 });
     const child = execa('node', [cliBin, 'upgrade'], {
       cwd: dir,
       reject: false,
@@ -191,20 +197,17 @@ describe('all or nothing', () => {
     });
     for (let i = 0; i < 300 && !existsSync(reached); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(reached), `upgrade never ran git ${command}`).toBe(true);
-    process.kill(-child.pid!, signal);
+    process.kill(group ? -child.pid! : child.pid!, signal);
     return await child;
   }
 
   it.each([
-    ['merging (git merge-file)', 'merge-file', 'SIGINT', 130, /Interrupted \(SIGINT\) before anything was written; the project is unchanged\./],
-    ['preparing the conflicts (git hash-object)', 'hash-object', 'SIGTERM', 143, /Interrupted \(SIGTERM\) before anything was written; the project is unchanged\./],
-    ['applying, every file written (git update-index)', 'update-index', 'SIGINT', 130, /Interrupted \(SIGINT\) while applying the upgrade; every change was undone: the project is exactly as it was\./],
-    ['applying, every file written (git update-index)', 'update-index', 'SIGTERM', 143, /Interrupted \(SIGTERM\) while applying the upgrade; every change was undone/],
+    ['merging', 'merge-file', 'SIGINT', 130, /Interrupted \(SIGINT\) before anything was written; the project is unchanged\./],
+    ['preparing the conflicts', 'hash-object', 'SIGTERM', 143, /Interrupted \(SIGTERM\) before anything was written; the project is unchanged\./],
+    ['applying, every file written', 'update-index', 'SIGINT', 130, /Interrupted \(SIGINT\) while applying the upgrade; every change was undone: the project is exactly as it was\./],
+    ['applying, every file written', 'update-index', 'SIGTERM', 143, /Interrupted \(SIGTERM\) while applying the upgrade; every change was undone/],
   ] as const)('a signal while %s (git %s, %s, exit %i): the tree exactly as before', async (_, command, signal, code, message) => {
-    const dir = await project((d) => {
-      edit(d, CI, '- run: pytest', '- run: pytest -x'); // a conflict
-      edit(d, 'src/train.py', 'print("train")', 'print("mine")'); // a clean merge
-    });
+    const dir = await conflicting();
     const before = tree(dir);
     const indexBefore = index(dir);
     const result = await interruptAt(dir, command, signal);
@@ -215,6 +218,19 @@ describe('all or nothing', () => {
     expect(index(dir)).toEqual(indexBefore);
     expect(status(dir)).toEqual([]);
     expect(git(dir, 'ls-files', '-u')).toBe('');
+  });
+
+  it('SIGTERM to upgrade alone mid-apply (git update-index completes, the index is updated): undone, exit 143', async () => {
+    const dir = await conflicting();
+    const before = tree(dir);
+    const indexBefore = index(dir);
+    // Only upgrade gets the signal; git goes on and registers the conflicts, then upgrade stops.
+    const result = await interruptAt(dir, 'update-index', 'SIGTERM', { group: false, pause: 2 });
+    expect(result.exitCode, String(result.stderr)).toBe(143);
+    expect(String(result.stderr).trim()).toBe('create-ml-ci-cd: Interrupted (SIGTERM) while applying the upgrade; every change was undone: the project is exactly as it was.');
+    expect(tree(dir)).toEqual(before);
+    expect(index(dir)).toEqual(indexBefore);
+    expect(status(dir)).toEqual([]);
   });
 });
 

@@ -118,7 +118,7 @@ interface Changes {
  * Apply all the changes or none: every step is journaled, and a failure or a signal at any point
  * undoes the steps already taken, so the project is left exactly as it was.
  */
-async function apply(dir: string, changes: Changes, fs: Fs): Promise<void> {
+async function apply(dir: string, changes: Changes, fs: Fs, interruption: Interruption): Promise<void> {
   const journal = new Journal(dir, fs);
   const undone = (what: string) => {
     const failed = journal.rollback();
@@ -126,7 +126,7 @@ async function apply(dir: string, changes: Changes, fs: Fs): Promise<void> {
       ? `${what}; undoing it failed for ${list(failed)}: run \`git checkout HEAD -- .\` in the project to restore the rest.`
       : `${what}; every change was undone: the project is exactly as it was.`;
   };
-  const release = cleanupOnSignal((signal) => console.error(`create-ml-ci-cd: ${undone(`Interrupted (${signal}) while applying the upgrade`)}`));
+  interruption.message = (signal) => undone(`Interrupted (${signal}) while applying the upgrade`);
   try {
     for (const w of changes.writes) {
       journal.write(w.path, w.content);
@@ -150,14 +150,18 @@ async function apply(dir: string, changes: Changes, fs: Fs): Promise<void> {
     if (changes.record) journal.write(RECORD_FILE, changes.record);
     await tick();
     journal.commit();
+    interruption.message = (signal) => `Interrupted (${signal}) after the upgrade was applied; review it with \`git diff\`.`;
   } catch (error) {
     if (error instanceof core.Interrupted) throw new core.Interrupted(error.signal, undone(`Interrupted (${error.signal}) while applying the upgrade`));
     if (error instanceof ApplyError) throw new UserError(undone(`The upgrade failed: ${error.message}`), EXIT.internal);
     journal.rollback();
     throw error;
-  } finally {
-    release();
   }
+}
+
+/** What to say when a signal stops the upgrade (the handler exits with the signal's code): depends on how far it got. */
+interface Interruption {
+  message: (signal: NodeJS.Signals) => string;
 }
 
 export async function upgrade(argv: string[], fs: Fs = realFs): Promise<number> {
@@ -167,9 +171,10 @@ export async function upgrade(argv: string[], fs: Fs = realFs): Promise<number> 
     return EXIT.ok;
   }
   // Until the apply step starts, an interruption has changed nothing.
-  const release = cleanupOnSignal((signal) => console.error(`create-ml-ci-cd: Interrupted (${signal}) before anything was written; the project is unchanged.`));
+  const interruption: Interruption = { message: (signal) => `Interrupted (${signal}) before anything was written; the project is unchanged.` };
+  const release = cleanupOnSignal((signal) => console.error(`create-ml-ci-cd: ${interruption.message(signal)}`));
   try {
-    return await run(options, fs);
+    return await run(options, fs, interruption);
   } catch (error) {
     if (error instanceof core.Interrupted && !/while (fetching|applying)/.test(error.message))
       throw new core.Interrupted(error.signal, `Interrupted (${error.signal}) before anything was written; the project is unchanged.`);
@@ -179,7 +184,7 @@ export async function upgrade(argv: string[], fs: Fs = realFs): Promise<number> 
   }
 }
 
-async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs): Promise<number> {
+async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interruption: Interruption): Promise<number> {
   const { dir } = options;
   const shown = relative(process.cwd(), dir) || '.';
   const project = shown === '.' ? 'This project' : shown;
@@ -364,6 +369,7 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs): Promis
       record: newRecord,
     },
     fs,
+    interruption,
   );
   console.log([header, ...lines].join('\n'));
 
