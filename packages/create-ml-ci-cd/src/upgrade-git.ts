@@ -108,6 +108,10 @@ export function updateIndex(dir: string, lines: string[]): void {
   if (result.status !== 0) throw new ApplyError(`git update-index failed: ${result.stderr.toString().trim().split('\n')[0]}`);
 }
 
+export function isShallow(dir: string): boolean {
+  return git(['rev-parse', '--is-shallow-repository'], dir).stdout.toString('utf8').trim() === 'true';
+}
+
 /**
  * The answers the files were last rendered with, when the record's answers were edited by hand:
  * the newest committed record whose answers match the record's digest.

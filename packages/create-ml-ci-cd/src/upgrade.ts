@@ -5,7 +5,7 @@ import * as core from '@create-ml-ci-cd/core/upgrade';
 import { createFlags, helpText, parseFlags } from './args.js';
 import { ApplyError, Journal, realFs, type Fs } from './upgrade-apply.js';
 import { renderBase } from './upgrade-base.js';
-import { conflictEntries, generatedRecord, gitEol, gitState, indexFile, trackedPaths, updateIndex } from './upgrade-git.js';
+import { conflictEntries, generatedRecord, gitEol, gitState, indexFile, isShallow, trackedPaths, updateIndex } from './upgrade-git.js';
 import { planDiff, planLines } from './upgrade-report.js';
 import { cleanupOnSignal, templatesDir, version } from './runtime.js';
 
@@ -176,7 +176,8 @@ export async function upgrade(argv: string[], fs: Fs = realFs): Promise<number> 
   try {
     return await run(options, fs, interruption);
   } catch (error) {
-    if (error instanceof core.Interrupted && !/while (fetching|applying)/.test(error.message))
+    // A child process killed mid-step says only which signal: before the apply step, nothing was written.
+    if (error instanceof core.Interrupted && error.message === new core.Interrupted(error.signal).message)
       throw new core.Interrupted(error.signal, `Interrupted (${error.signal}) before anything was written; the project is unchanged.`);
     throw error;
   } finally {
@@ -186,7 +187,7 @@ export async function upgrade(argv: string[], fs: Fs = realFs): Promise<number> 
 
 async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interruption: Interruption): Promise<number> {
   const { dir } = options;
-  const shown = relative(process.cwd(), dir) || '.';
+  const shown = relative(realDir(process.cwd()), dir) || '.';
   const project = shown === '.' ? 'This project' : shown;
   const writes = !options.dryRun && !options.check;
   if (options.workflowsOnly && Object.keys(options.answers).length)
@@ -222,7 +223,9 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
     const found = git.prefix === null ? undefined : generatedRecord(dir, record.fields[core.ANSWERS_DIGEST] as string);
     if (!found)
       throw new UserError(
-        `The answers in ${RECORD_FILE} were edited by hand, and the ones the files were generated with are not in git history. Restore the record (\`git checkout <commit> -- ${RECORD_FILE}\`) and pass the change as flags instead (\`${COMMAND} --help\`).`,
+        isShallow(dir)
+          ? `The answers in ${RECORD_FILE} were edited by hand, and this shallow clone lacks the commit with the ones the files were generated with. Run \`git fetch --unshallow\` and upgrade again.`
+          : `The answers in ${RECORD_FILE} were edited by hand, and the ones the files were generated with are not in git history. Restore the record (\`git checkout <commit> -- ${RECORD_FILE}\`) and pass the change as flags instead (\`${COMMAND} --help\`).`,
       );
     generated = { ...record, answers: found.answers };
   }
@@ -234,7 +237,8 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
   base.files?.delete(RECORD_FILE);
   const pending = core.pendingMigrations(record.version, version);
   const oldAnswers = normalizeAnswers(core.runMigrations(pending, generated.answers, []).answers, RECORD_FILE);
-  const answers = newAnswers(core.runMigrations(pending, record.answers, []).answers, options.answers);
+  const recordedAnswers = core.runMigrations(pending, record.answers, []).answers;
+  const answers = newAnswers(recordedAnswers, options.answers);
   const theirsAll = renderProject(answers, templatesDir, version);
   const nextRecord = JSON.parse(theirsAll.get(RECORD_FILE)!.toString('utf8'));
   theirsAll.delete(RECORD_FILE);
@@ -269,7 +273,7 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
   const changing = plan.filter((p) => core.changesFiles(p.action));
   const from = record.version === version ? `create-ml-ci-cd ${version}` : `create-ml-ci-cd ${record.version} to ${version}`;
   const answerChanges = describeAnswers(oldAnswers, answers);
-  const handNote = editedByHand ? `The answers in ${RECORD_FILE} were edited by hand (${describeAnswers(oldAnswers, normalizeAnswers(record.answers, RECORD_FILE)).join(', ') || 'no effective change'}): upgrade renders the project with them.` : undefined;
+  const handNote = editedByHand ? `The answers in ${RECORD_FILE} were edited by hand (${describeAnswers(oldAnswers, normalizeAnswers(recordedAnswers, RECORD_FILE)).join(', ') || 'no effective change'}): upgrade renders the project with them.` : undefined;
 
   // What would stop the upgrade: something else in the way of a file it writes, or a file git
   // does not track (ignored or untracked) where it writes or deletes, which no git command could
