@@ -139,12 +139,14 @@ async function apply(dir: string, changes: Changes, fs: Fs, interruption: Interr
     if (changes.index.length) {
       const index = indexFile(dir);
       const saved = fs.lstatSync(index, { throwIfNoEntry: false }) && fs.readFileSync(index);
-      journal.onUndo('the git index', () => {
-        if (saved) fs.writeFileSync(`${index}.create-ml-ci-cd`, saved, { flag: 'wx' });
-        if (saved) fs.renameSync(`${index}.create-ml-ci-cd`, index);
-        else fs.unlinkSync(index);
-      });
+      // git replaces the index atomically (through index.lock): a failed update changed nothing.
       updateIndex(dir, changes.index);
+      journal.onUndo('the git index', () => {
+        if (!saved) return fs.unlinkSync(index);
+        const tmp = `${index}.create-ml-ci-cd-${process.pid}`;
+        fs.writeFileSync(tmp, saved, { flag: 'wx' });
+        fs.renameSync(tmp, index);
+      });
       await tick();
     }
     if (changes.record) journal.write(RECORD_FILE, changes.record);
