@@ -59,6 +59,16 @@ describe('upgrade keeps every byte it was not asked to change', () => {
     expect(status(dir)).toContain(' M windows.txt');
   });
 
+  it('never merges UTF-16 text as if it were bytes of lines: both changed it, so the user copy stays', async () => {
+    const mine = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('alpha\r\nbeta\r\ngamma\r\ndelta\r\nmine\r\n', 'utf16le')]);
+    const dir = await project((d) => write(d, 'windows.txt', mine));
+    const result = await upgrade(dir);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/kept yours +windows\.txt/);
+    expect(bytes(dir, 'windows.txt')).toEqual(mine);
+    expect(status(dir)).not.toContain(' M windows.txt');
+  });
+
   it('--dry-run shows bytes that are not UTF-8 as they are, as git diff does', async () => {
     const dir = await project((d) => write(d, 'src/train.py', Buffer.from('# caf\xe9\n' + read(d, 'src/train.py'), 'latin1')));
     const result = await execa('node', [cliBin, 'upgrade', '--dry-run'], {
