@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,5 +147,67 @@ describe('upgrade through a real npm registry', () => {
     expect(after).toContain(`New in ${B}.`);
     expect(readFileSync(join(project, workflowDir, workflow.replace(/\.ejs$/, '')), 'utf8')).toContain(`# added in ${B}`);
     expect(readJson(join(project, '.create-ml-ci-cd.json')).version).toBe(B);
+  });
+
+  /** Every file below `dir` but .git, with its bytes. */
+  function contents(dir: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      const path = join(entry.parentPath, entry.name).slice(dir.length + 1);
+      if (path === '.git' || path.startsWith('.git/') || !lstatSync(join(dir, path)).isFile()) continue;
+      out[path] = readFileSync(join(dir, path)).toString('hex');
+    }
+    return out;
+  }
+
+  it.each([
+    ['SIGINT to the process group (Ctrl-C)', 'SIGINT', true, 130],
+    ['SIGTERM to upgrade alone', 'SIGTERM', false, 143],
+  ] as const)('%s while fetching the recorded version stops the upgrade (%s, whole group: %s, exit %i), nothing changed', { timeout: 300_000 }, async (_, signal, group, code) => {
+    const name = `sig-${signal.toLowerCase()}`;
+    const created = await execa('npm', ['create', `ml-ci-cd@${A}`, '--', name, '--yes'], { cwd: work, env: npmEnv, extendEnv: false, reject: false });
+    expect(created.exitCode, created.stderr).toBe(0);
+    const project = join(work, name);
+    writeFileSync(join(project, 'README.md'), `${readFileSync(join(project, 'README.md'), 'utf8')}\nOur notes.\n`);
+    await execa('git', ['commit', '-qam', 'notes'], { cwd: project, env: npmEnv, extendEnv: false });
+    const before = contents(project);
+    const head = (await execa('git', ['rev-parse', 'HEAD'], { cwd: project })).stdout;
+
+    // B's CLI itself, with an empty npm cache so that fetching A must ask the registry, which is
+    // frozen: the fetch hangs until the signal comes.
+    if (!existsSync(join(work, `pkg-${B}`))) await publish(B);
+    const cache = join(work, `cache-${name}`);
+    mkdirSync(cache);
+    server.kill('SIGSTOP');
+    try {
+      const child = execa('node', [join(work, `pkg-${B}`, 'index.js'), 'upgrade', '--yes'], {
+        cwd: project,
+        env: { ...npmEnv, npm_config_cache: cache },
+        extendEnv: false,
+        reject: false,
+        detached: true,
+      });
+      let stdout = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+          stdout += chunk;
+          if (stdout.includes(`Fetching create-ml-ci-cd@${A}`)) resolve();
+        });
+        child.then((r) => reject(new Error(`upgrade ended (${r.exitCode}) before fetching: ${r.stdout}${r.stderr}`)), reject);
+      });
+      // Let npm start and block on the frozen registry.
+      await new Promise((r) => setTimeout(r, 1500));
+      process.kill(group ? -child.pid! : child.pid!, signal);
+      const result = await child;
+      expect(result.exitCode, `${result.stdout}${result.stderr}`).toBe(code);
+      expect(result.stderr).toMatch(new RegExp(`Interrupted \\(${signal}\\) (while fetching create-ml-ci-cd@${A.replace(/\./g, '\\.')}; nothing was changed|before anything was written; the project is unchanged)`));
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(/Could not run|conflict|Upgraded/);
+    } finally {
+      server.kill('SIGCONT');
+    }
+    expect(contents(project)).toEqual(before);
+    expect((await execa('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: project })).stdout).toBe('');
+    expect((await execa('git', ['rev-parse', 'HEAD'], { cwd: project })).stdout).toBe(head);
+    expect(readJson(join(project, '.create-ml-ci-cd.json')).version).toBe(A);
   });
 });

@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import ejs from 'ejs';
 import { feature, features } from './features/index.js';
 import { importName, type Answers } from './options.js';
+import { ANSWERS_DIGEST, answersDigest } from './upgrade/digest.js';
 import { action, other, pin, versions } from './versions.js';
 
 /** Where a project records how it was generated; upgrade reads it back. */
@@ -14,6 +15,8 @@ export interface ProjectRecord {
   generator: 'create-ml-ci-cd';
   version: string;
   answers: Answers;
+  /** sha256 of `answers`: upgrade notices answers edited by hand. */
+  [ANSWERS_DIGEST]: string;
 }
 
 export function projectRecord(answers: Answers, version: string): ProjectRecord {
@@ -22,6 +25,7 @@ export function projectRecord(answers: Answers, version: string): ProjectRecord 
     generator: 'create-ml-ci-cd',
     version,
     answers,
+    [ANSWERS_DIGEST]: answersDigest(answers),
   };
 }
 

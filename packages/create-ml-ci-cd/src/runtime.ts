@@ -9,10 +9,10 @@ export const version: string = JSON.parse(readFileSync(`${packageRoot}package.js
 /** Shipped inside the package; the build copies the repo's templates/ there. */
 export const templatesDir = process.env.CREATE_ML_CI_CD_TEMPLATES ?? `${packageRoot}templates`;
 
-const cleanups = new Set<() => void>();
+const cleanups = new Set<(signal: NodeJS.Signals) => void>();
 
 /** Run `cleanup` if the process is interrupted (Ctrl-C or SIGTERM) before `release()` is called. */
-export function cleanupOnSignal(cleanup: () => void): () => void {
+export function cleanupOnSignal(cleanup: (signal: NodeJS.Signals) => void): () => void {
   cleanups.add(cleanup);
   return () => cleanups.delete(cleanup);
 }
@@ -24,7 +24,7 @@ for (const [signal, code] of [
   process.on(signal, () => {
     for (const cleanup of cleanups) {
       try {
-        cleanup();
+        cleanup(signal);
       } catch (error) {
         // Still exit with the signal's code; say what was left behind.
         console.error(`create-ml-ci-cd: could not clean up after ${signal}: ${(error as Error).message}`);

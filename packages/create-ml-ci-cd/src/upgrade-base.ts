@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { RECORD_FILE, normalizeAnswers, projectRecord, renderProject, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
+import { Interrupted } from '@create-ml-ci-cd/core/upgrade';
 import { cleanupOnSignal } from './runtime.js';
 
 const PACKAGE = 'create-ml-ci-cd';
@@ -24,9 +25,10 @@ export interface Base {
 /**
  * The base of the three-way merge: the project's recorded version of create-ml-ci-cd rendered with
  * the recorded answers. The running version renders it in-process; any other version is run
- * through the user's npm (their registry, auth and cache), exactly as `npm create` would.
+ * through the user's npm (their registry, auth and cache), exactly as `npm create` would. A signal
+ * during the fetch rejects with Interrupted: the upgrade stops, it never goes on without a base.
  */
-export function renderBase(recorded: { version: string; answers: RawAnswers }, cwd: string, current: { version: string; templatesDir: string }): Base {
+export async function renderBase(recorded: { version: string; answers: RawAnswers }, cwd: string, current: { version: string; templatesDir: string }): Promise<Base> {
   const override = process.env[BASE_TEMPLATES_ENV];
   if (override) return { files: renderProject(recordedAnswers(recorded.answers), override, recorded.version) };
   if (recorded.version === current.version)
@@ -38,7 +40,22 @@ function recordedAnswers(raw: RawAnswers): Answers {
   return normalizeAnswers(raw, RECORD_FILE);
 }
 
-function fetchBase(recorded: { version: string; answers: RawAnswers }, cwd: string): Base {
+/** Run a command without blocking the event loop, so that a signal is handled while it runs. */
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
+  return new Promise<{ status: number | null; signal: NodeJS.Signals | null; output: string; error?: Error }>((done) => {
+    const child = spawn(command, args, { ...options, shell: process.platform === 'win32', stdio: ['ignore', 'pipe', 'pipe'] });
+    let [stdout, stderr] = ['', ''];
+    child.stdout.on('data', (chunk) => (stdout = (stdout + chunk).slice(-1 << 16)));
+    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-1 << 16)));
+    const output = () => stderr || stdout;
+    // Interrupted ourselves (a signal to this process only): take npm down with us.
+    const release = cleanupOnSignal(() => child.kill());
+    child.on('error', (error) => (release(), done({ status: null, signal: null, output: output(), error })));
+    child.on('close', (status, signal) => (release(), done({ status, signal, output: output() })));
+  });
+}
+
+async function fetchBase(recorded: { version: string; answers: RawAnswers }, cwd: string): Promise<Base> {
   const spec = `${PACKAGE}@${recorded.version}`;
   console.log(`Fetching ${spec} to re-render the templates this project was generated from...`);
   const tmp = mkdtempSync(join(tmpdir(), 'create-ml-ci-cd-base-'));
@@ -51,13 +68,12 @@ function fetchBase(recorded: { version: string; answers: RawAnswers }, cwd: stri
     const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
     for (const key of Object.keys(env)) if (key.startsWith('CREATE_ML_CI_CD_')) delete env[key];
     // Run from the project so a project-level .npmrc applies too.
-    const result = spawnSync(
-      'npm',
-      ['exec', '--yes', `--package=${spec}`, '--', PACKAGE, out, '--answers', record, '--yes', '--no-git', '--no-install'],
-      { cwd, env, encoding: 'utf8', shell: process.platform === 'win32', maxBuffer: 1 << 26 },
-    );
+    const result = await run('npm', ['exec', '--yes', `--package=${spec}`, '--', PACKAGE, out, '--answers', record, '--yes', '--no-git', '--no-install'], { cwd, env });
+    // Killed by a signal, or exited with a shell's 128 + signal code (npm passes Ctrl-C on that way).
+    const signal = result.signal ?? (result.status === 130 ? 'SIGINT' : result.status === 143 ? 'SIGTERM' : null);
+    if (signal) throw new Interrupted(signal, `Interrupted (${signal}) while fetching ${spec}; nothing was changed.`);
     if (result.error || result.status !== 0) {
-      const reason = result.error?.message ?? lastLines(result.stderr || result.stdout);
+      const reason = result.error?.message ?? lastLines(result.output);
       return { files: null, problem: `Could not run ${spec} through npm (${reason})` };
     }
     return { files: readTree(out) };

@@ -1,10 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
-import { UserError } from '@create-ml-ci-cd/core';
+import { resolve } from 'node:path';
+import { RECORD_FILE, UserError } from '@create-ml-ci-cd/core';
+import * as core from '@create-ml-ci-cd/core/upgrade';
+import { ApplyError } from './upgrade-apply.js';
 
+/** Run git; a git that a signal killed (Ctrl-C reaches the whole process group) stops the upgrade. */
 function git(args: string[], cwd: string, input?: Buffer | string) {
-  return spawnSync('git', args, { cwd, input: typeof input === 'string' ? Buffer.from(input) : input, maxBuffer: 1 << 30 });
+  const result = spawnSync('git', args, { cwd, input: typeof input === 'string' ? Buffer.from(input) : input, maxBuffer: 1 << 30 });
+  core.throwIfSignalled(result);
+  return result;
 }
 
 export interface GitState {
@@ -23,6 +27,37 @@ export function gitState(dir: string): GitState {
   return { prefix: probe.stdout.toString('utf8').trim(), dirty };
 }
 
+/** Paths below `dir` (relative to it) that git tracks: anything else on disk is untracked or ignored. */
+export function trackedPaths(dir: string): Set<string> {
+  return new Set(git(['ls-files', '-z', '--', '.'], dir).stdout.toString('utf8').split('\0').filter(Boolean));
+}
+
+/**
+ * For each path, whether git converts its line endings between the work tree and the repository
+ * (`text`/`eol` attributes, or `core.autocrlf` for files git detects as text). `content` is the
+ * work tree's file, for git's own text detection (no NUL byte).
+ */
+export function gitEol(dir: string, files: Map<string, Buffer>): Set<string> {
+  if (files.size === 0) return new Set();
+  const autocrlf = git(['config', '--get', 'core.autocrlf'], dir).stdout.toString('utf8').trim();
+  const out = git(['check-attr', '-z', 'text', 'eol', '--', ...files.keys()], dir).stdout.toString('utf8').split('\0');
+  const attrs = new Map<string, Record<string, string>>();
+  for (let i = 0; i + 2 < out.length; i += 3) attrs.set(out[i], { ...attrs.get(out[i]), [out[i + 1]]: out[i + 2] });
+  const converted = new Set<string>();
+  for (const [path, content] of files) {
+    const { text = 'unspecified', eol = 'unspecified' } = attrs.get(path) ?? {};
+    const looksText = !content.subarray(0, 8000).includes(0);
+    const auto = text === 'auto' || (text === 'unspecified' && (eol !== 'unspecified' || autocrlf === 'true' || autocrlf === 'input'));
+    if (text === 'set' || (auto && looksText)) converted.add(path);
+  }
+  return converted;
+}
+
+/** Where git keeps the index of the repository `dir` is in. */
+export function indexFile(dir: string): string {
+  return resolve(dir, git(['rev-parse', '--git-path', 'index'], dir).stdout.toString('utf8').trim());
+}
+
 function hashObject(dir: string, path: string, content: Buffer): string {
   // --path applies the repository's attributes (eol, filters) for that path, as `git add` would.
   const result = git(['hash-object', '-w', '--stdin', `--path=${path}`], dir, content);
@@ -32,23 +67,24 @@ function hashObject(dir: string, path: string, content: Buffer): string {
 
 export interface ConflictStages {
   path: string;
+  /** The file's mode bits as they are now (undefined: a new file). */
+  mode?: number;
   base?: Buffer;
   ours: Buffer;
   theirs: Buffer;
 }
 
 /**
- * Record conflicts in the index the way `git merge` does: stage 1 = base (absent for a two-way
- * conflict, which git shows as "both added"), 2 = ours, 3 = theirs. `git status` then lists the
- * files as unmerged, `git diff` shows a combined diff, `git commit` refuses until they are
- * `git add`ed, and `git checkout --conflict=merge <file>` re-creates the markers.
+ * The index entries that record conflicts the way `git merge` does: stage 1 = base (absent for a
+ * two-way conflict, which git shows as "both added"), 2 = ours, 3 = theirs. `git status` then lists
+ * the files as unmerged, `git diff` shows a combined diff, `git commit` refuses until they are
+ * `git add`ed, and `git checkout --conflict=merge <file>` re-creates the markers. Only stores
+ * objects: nothing in the work tree or the index changes until `updateIndex`.
  */
-export function registerConflicts(dir: string, prefix: string, conflicts: ConflictStages[]): void {
-  if (conflicts.length === 0) return;
+export function conflictEntries(dir: string, prefix: string, conflicts: ConflictStages[]): string[] {
   const lines: string[] = [];
   for (const c of conflicts) {
-    const mode = statSync(join(dir, c.path), { throwIfNoEntry: false })?.mode;
-    const fileMode = mode !== undefined && mode & 0o111 ? '100755' : '100644';
+    const fileMode = c.mode !== undefined && c.mode & 0o111 ? '100755' : '100644';
     const indexPath = prefix + c.path;
     const stages: [number, Buffer | undefined][] = [
       [1, c.base],
@@ -61,8 +97,36 @@ export function registerConflicts(dir: string, prefix: string, conflicts: Confli
     lines.push(`0 ${zero}\t${indexPath}`);
     for (const [stage, sha] of shas) if (sha) lines.push(`${fileMode} ${sha} ${stage}\t${indexPath}`);
   }
+  return lines;
+}
+
+export function updateIndex(dir: string, lines: string[]): void {
+  if (lines.length === 0) return;
   // update-index paths are relative to the top of the work tree, hence the prefix and cwd.
   const top = git(['rev-parse', '--show-toplevel'], dir).stdout.toString('utf8').trim();
   const result = git(['update-index', '-z', '--index-info'], top, lines.map((l) => `${l}\0`).join(''));
-  if (result.status !== 0) throw new Error(`git update-index failed: ${result.stderr.toString()}`);
+  if (result.status !== 0) throw new ApplyError(`git update-index failed: ${result.stderr.toString().trim().split('\n')[0]}`);
+}
+
+export function isShallow(dir: string): boolean {
+  return git(['rev-parse', '--is-shallow-repository'], dir).stdout.toString('utf8').trim() === 'true';
+}
+
+/**
+ * The answers the files were last rendered with, when the record's answers were edited by hand:
+ * the newest committed record whose answers match the record's digest.
+ */
+export function generatedRecord(dir: string, digest: string): core.RecordRead | undefined {
+  const commits = git(['log', '--format=%H', '-n', '200', '--', RECORD_FILE], dir).stdout.toString('utf8').split('\n').filter(Boolean);
+  for (const commit of commits) {
+    const shown = git(['show', `${commit}:./${RECORD_FILE}`], dir);
+    if (shown.status !== 0) continue;
+    try {
+      const record = core.parseRecord(shown.stdout.toString('utf8'), '.');
+      if (core.answersDigest(record.answers) === digest) return record;
+    } catch {
+      // Not a valid record in that commit: look further back.
+    }
+  }
+  return undefined;
 }

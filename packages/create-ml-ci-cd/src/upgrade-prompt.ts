@@ -12,7 +12,7 @@ export async function askPerFile(conflicts: core.Resolved[], newVersion: string)
   const choices = new Map<string, Choice>();
   for (const c of conflicts) {
     // Both sides are LF-normalized here, so the preview shows real changes only.
-    console.log(planDiff([{ ...c, action: 'update', content: c.theirs }], new Map([[c.path, c.ours!]])));
+    process.stdout.write(Buffer.from(`${planDiff([{ ...c, action: 'update', content: c.theirs }], new Map([[c.path, c.ours!]]))}\n`, 'latin1'));
     choices.set(
       c.path,
       await select<Choice>({

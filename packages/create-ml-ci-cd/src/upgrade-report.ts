@@ -13,6 +13,7 @@ const describe: Partial<Record<core.Action, [verb: string, dry: string, why?: st
   'keep-deleted': ['kept deleted', 'would keep deleted', 'you deleted it; the template changed it'],
   'keep-modified': ['kept', 'would keep', 'no longer generated, but you modified it'],
   'keep-data': ['kept yours', 'would keep yours', 'data file changed by you and the template; compare by hand'],
+  'keep-link': ['left alone', 'would leave alone', 'a symbolic link; upgrade never writes through one'],
 };
 
 export function planLines(plan: Resolved[], dryRun: boolean): string[] {
@@ -24,7 +25,11 @@ export function planLines(plan: Resolved[], dryRun: boolean): string[] {
   return rows.map(([verb, path, why]) => `  ${verb.padEnd(width)}${path}${why ? `  (${why})` : ''}`);
 }
 
-/** A unified diff of what applying the plan would do to the working tree, git-style. */
+/**
+ * A unified diff of what applying the plan would do to the working tree, git-style. Built on
+ * latin1 (one character per byte): write it out with `Buffer.from(diff, 'latin1')` and every byte,
+ * UTF-8 or not, comes out as it is in the files, as `git diff` shows them.
+ */
 export function planDiff(plan: Resolved[], originals: Map<string, Buffer>): string {
   const out: string[] = [];
   for (const p of plan) {
@@ -38,8 +43,8 @@ export function planDiff(plan: Resolved[], originals: Map<string, Buffer>): stri
     const patch = createTwoFilesPatch(
       before ? `a/${p.path}` : '/dev/null',
       after ? `b/${p.path}` : '/dev/null',
-      before?.toString('utf8') ?? '',
-      after?.toString('utf8') ?? '',
+      before?.toString('latin1') ?? '',
+      after?.toString('latin1') ?? '',
       undefined,
       undefined,
       { headerOptions: FILE_HEADERS_ONLY },

@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, lstatSync, readFileSync, realpathSync, type Stats } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { EXIT, RECORD_FILE, UserError, features, normalizeAnswers, renderProject, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
 import * as core from '@create-ml-ci-cd/core/upgrade';
 import { createFlags, helpText, parseFlags } from './args.js';
+import { ApplyError, Journal, realFs, type Fs } from './upgrade-apply.js';
 import { renderBase } from './upgrade-base.js';
-import { gitState, registerConflicts } from './upgrade-git.js';
+import { conflictEntries, generatedRecord, gitEol, gitState, indexFile, isShallow, trackedPaths, updateIndex } from './upgrade-git.js';
 import { planDiff, planLines } from './upgrade-report.js';
-import { templatesDir, version } from './runtime.js';
+import { cleanupOnSignal, templatesDir, version } from './runtime.js';
 
 const COMMAND = 'create-ml-ci-cd upgrade';
 const WORKFLOWS = '.github/workflows/';
@@ -41,7 +42,7 @@ function parseUpgradeArgs(argv: string[]) {
   return {
     specs,
     answers,
-    dir: resolve((values.dir as string | undefined) ?? '.'),
+    dir: realDir(resolve((values.dir as string | undefined) ?? '.')),
     dryRun: values['dry-run'] === true,
     check: values.check === true,
     workflowsOnly: values['workflows-only'] === true,
@@ -51,8 +52,35 @@ function parseUpgradeArgs(argv: string[]) {
   };
 }
 
-function readIfFile(path: string): Buffer | undefined {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() ? readFileSync(path) : undefined;
+/** The directory with symbolic links resolved, so that "inside the project" means inside its real tree. */
+function realDir(dir: string): string {
+  return existsSync(dir) ? realpathSync(dir) : dir;
+}
+
+/** What is on disk at a managed path, looked at without following any symbolic link. */
+type Found = { kind: 'file'; content: Buffer; mode: number } | { kind: 'absent' } | { kind: 'link' } | { kind: 'blocked'; why: string };
+
+function inspector(dir: string): (path: string) => Found {
+  const stats = new Map<string, Stats | undefined>();
+  const lstat = (path: string) => {
+    if (!stats.has(path)) stats.set(path, lstatSync(join(dir, path), { throwIfNoEntry: false }));
+    return stats.get(path);
+  };
+  return (path) => {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const ancestor = parts.slice(0, i).join('/');
+      const st = lstat(ancestor);
+      if (!st) return { kind: 'absent' };
+      if (st.isSymbolicLink()) return { kind: 'link' };
+      if (!st.isDirectory()) return { kind: 'blocked', why: `${ancestor} is a file where a directory is needed` };
+    }
+    const st = lstat(path);
+    if (!st) return { kind: 'absent' };
+    if (st.isSymbolicLink()) return { kind: 'link' };
+    if (st.isFile()) return { kind: 'file', content: readFileSync(join(dir, path)), mode: st.mode };
+    return { kind: 'blocked', why: `${path} is ${st.isDirectory() ? 'a directory' : 'not a regular file'} where a file is needed` };
+  };
 }
 
 /** Recorded answers, migrated, with the flags on top; a removed feature takes its options with it. */
@@ -60,15 +88,6 @@ function newAnswers(migrated: RawAnswers, flags: RawAnswers): Answers {
   const raw = { ...migrated, ...flags };
   for (const f of features) if (flags[f.name] === false) for (const o of f.options ?? []) if (flags[o.key] === undefined) delete raw[o.key];
   return normalizeAnswers(raw, Object.keys(flags).length ? 'options' : RECORD_FILE);
-}
-
-function removeFile(dir: string, path: string): void {
-  unlinkSync(join(dir, path));
-  // Remove directories the deletion emptied, up to the project root.
-  for (let parent = dirname(join(dir, path)); parent.startsWith(dir + '/') || parent.startsWith(dir + '\\'); parent = dirname(parent)) {
-    if (readdirSync(parent).length > 0) break;
-    rmdirSync(parent);
-  }
 }
 
 function describeAnswers(before: Answers, after: Answers): string[] {
@@ -81,22 +100,107 @@ function describeAnswers(before: Answers, after: Answers): string[] {
   return changes;
 }
 
-export async function upgrade(argv: string[]): Promise<number> {
+/** Let a pending signal's handler run (the steps in between are synchronous). */
+const tick = () => new Promise<void>((done) => setImmediate(done));
+
+const list = (paths: string[]) => (paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', '));
+
+/** Everything the apply step does, computed before it starts. */
+interface Changes {
+  writes: { path: string; content: Buffer }[];
+  deletes: string[];
+  /** git index entries that record the conflicts, or none outside a repository. */
+  index: string[];
+  record?: Buffer;
+}
+
+/**
+ * Apply all the changes or none: every step is journaled, and a failure or a signal at any point
+ * undoes the steps already taken, so the project is left exactly as it was.
+ */
+async function apply(dir: string, changes: Changes, fs: Fs, interruption: Interruption): Promise<void> {
+  const journal = new Journal(dir, fs);
+  const undone = (what: string) => {
+    const failed = journal.rollback();
+    return failed.length
+      ? `${what}; undoing it failed for ${list(failed)}: run \`git checkout HEAD -- .\` in the project to restore the rest.`
+      : `${what}; every change was undone: the project is exactly as it was.`;
+  };
+  interruption.message = (signal) => undone(`Interrupted (${signal}) while applying the upgrade`);
+  try {
+    for (const w of changes.writes) {
+      journal.write(w.path, w.content);
+      await tick();
+    }
+    for (const path of changes.deletes) {
+      journal.remove(path);
+      await tick();
+    }
+    if (changes.index.length) {
+      const index = indexFile(dir);
+      const saved = fs.lstatSync(index, { throwIfNoEntry: false }) && fs.readFileSync(index);
+      // git replaces the index atomically (through index.lock): a failed update changed nothing.
+      updateIndex(dir, changes.index);
+      journal.onUndo('the git index', () => {
+        if (!saved) return fs.unlinkSync(index);
+        const tmp = `${index}.create-ml-ci-cd-${process.pid}`;
+        fs.writeFileSync(tmp, saved, { flag: 'wx' });
+        fs.renameSync(tmp, index);
+      });
+      await tick();
+    }
+    if (changes.record) journal.write(RECORD_FILE, changes.record);
+    await tick();
+    journal.commit();
+    interruption.message = (signal) => `Interrupted (${signal}) after the upgrade was applied; review it with \`git diff\`.`;
+  } catch (error) {
+    if (error instanceof core.Interrupted) throw new core.Interrupted(error.signal, undone(`Interrupted (${error.signal}) while applying the upgrade`));
+    if (error instanceof ApplyError) throw new UserError(undone(`The upgrade failed: ${error.message}`), EXIT.internal);
+    journal.rollback();
+    throw error;
+  }
+}
+
+/** What to say when a signal stops the upgrade (the handler exits with the signal's code): depends on how far it got. */
+interface Interruption {
+  message: (signal: NodeJS.Signals) => string;
+}
+
+export async function upgrade(argv: string[], fs: Fs = realFs): Promise<number> {
   const options = parseUpgradeArgs(argv);
   if (options.help) {
     process.stdout.write(helpText(`${COMMAND} [options]   (run in a project made by create-ml-ci-cd)`, options.specs, footer));
     return EXIT.ok;
   }
+  // Until the apply step starts, an interruption has changed nothing.
+  const interruption: Interruption = { message: (signal) => `Interrupted (${signal}) before anything was written; the project is unchanged.` };
+  const release = cleanupOnSignal((signal) => console.error(`create-ml-ci-cd: ${interruption.message(signal)}`));
+  try {
+    return await run(options, fs, interruption);
+  } catch (error) {
+    // A child process killed mid-step says only which signal: before the apply step, nothing was written.
+    if (error instanceof core.Interrupted && error.message === new core.Interrupted(error.signal).message)
+      throw new core.Interrupted(error.signal, `Interrupted (${error.signal}) before anything was written; the project is unchanged.`);
+    throw error;
+  } finally {
+    release();
+  }
+}
+
+async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interruption: Interruption): Promise<number> {
   const { dir } = options;
-  const shown = relative(process.cwd(), dir) || '.';
+  const shown = relative(realDir(process.cwd()), dir) || '.';
   const project = shown === '.' ? 'This project' : shown;
   const writes = !options.dryRun && !options.check;
   if (options.workflowsOnly && Object.keys(options.answers).length)
     throw new UserError('--workflows-only cannot change answers (the record keeps them); run the answer flags without it.');
 
   // 1. The record: which version and answers made this project.
-  const recordText = readIfFile(join(dir, RECORD_FILE))?.toString('utf8');
-  const record = core.parseRecord(recordText, shown);
+  const recordStat = lstatSync(join(dir, RECORD_FILE), { throwIfNoEntry: false });
+  if (recordStat?.isSymbolicLink())
+    throw new UserError(`${RECORD_FILE} is a symbolic link; upgrade rewrites it and never writes through a link. Replace the link with the file itself.`);
+  const recordBytes = recordStat?.isFile() ? readFileSync(join(dir, RECORD_FILE)) : undefined;
+  const record = core.parseRecord(recordBytes?.toString('utf8'), shown);
   if (core.compareVersions(record.version, version) > 0)
     throw new UserError(`${project} was generated by create-ml-ci-cd ${record.version}, newer than this ${version}. Run \`npx create-ml-ci-cd@latest upgrade\`.`);
 
@@ -113,48 +217,98 @@ export async function upgrade(argv: string[]): Promise<number> {
       );
   }
 
-  // 3. The three sides. Base and ours are in the old layout until migrations move them.
-  const base = renderBase(record, dir, { version, templatesDir });
+  // Answers edited by hand in the record: the files were rendered with the answers its digest
+  // names, found in git history; the edited ones are where the upgrade goes.
+  let generated = record;
+  const editedByHand = core.answersEdited(record);
+  if (editedByHand) {
+    const found = git.prefix === null ? undefined : generatedRecord(dir, record.fields[core.ANSWERS_DIGEST] as string);
+    if (!found)
+      throw new UserError(
+        isShallow(dir)
+          ? `The answers in ${RECORD_FILE} were edited by hand, and this shallow clone lacks the commit with the ones the files were generated with. Run \`git fetch --unshallow\` and upgrade again.`
+          : `The answers in ${RECORD_FILE} were edited by hand, and the ones the files were generated with are not in git history. Restore the record (\`git checkout <commit> -- ${RECORD_FILE}\`) and pass the change as flags instead (\`${COMMAND} --help\`).`,
+      );
+    generated = { ...record, answers: found.answers };
+  }
+
+  // 3. The three sides, all complete before anything is written. Base and ours are in the old
+  // layout until migrations move them.
+  const base = await renderBase(generated, dir, { version, templatesDir });
+  await tick();
   base.files?.delete(RECORD_FILE);
   const pending = core.pendingMigrations(record.version, version);
-  const oldAnswers = normalizeAnswers(core.runMigrations(pending, record.answers, []).answers, RECORD_FILE);
-  const answers = newAnswers(oldAnswers, options.answers);
+  const oldAnswers = normalizeAnswers(core.runMigrations(pending, generated.answers, []).answers, RECORD_FILE);
+  const recordedAnswers = core.runMigrations(pending, record.answers, []).answers;
+  const answers = newAnswers(recordedAnswers, options.answers);
   const theirsAll = renderProject(answers, templatesDir, version);
-  const newRecord = theirsAll.get(RECORD_FILE)!;
+  const nextRecord = JSON.parse(theirsAll.get(RECORD_FILE)!.toString('utf8'));
   theirsAll.delete(RECORD_FILE);
+  await tick();
 
   const inScope = (path: string) => !options.workflowsOnly || path.startsWith(WORKFLOWS);
   const managed = [...new Set([...(base.files?.keys() ?? []), ...theirsAll.keys()])].filter(inScope);
+  const inspect = inspector(dir);
+  const found = new Map(managed.map((p) => [p, inspect(p)]));
   const oursOld = new Map<string, Buffer>();
-  for (const p of managed) {
-    const content = readIfFile(join(dir, p));
-    if (content) oursOld.set(p, content);
-  }
+  for (const [p, f] of found) if (f.kind === 'file') oursOld.set(p, f.content);
+  const links = new Set([...found].filter(([, f]) => f.kind === 'link').map(([p]) => p));
   const migrated = core.runMigrations(pending, record.answers, base.files ? [base.files, oursOld] : [oursOld]);
   const ours = migrated.sides.at(-1)!;
   const baseFiles = base.files ? migrated.sides[0] : null;
   const only = (files: Map<string, Buffer>) => new Map([...files].filter(([p]) => inScope(p)));
   // Files a migration moved: the old path goes away once its content lives at the new one.
   const moved = [...oursOld.keys()].filter((p) => !ours.has(p));
+  // Data files in CRLF: compared in LF where git itself converts line endings.
+  const crlfData = new Map([...ours].filter(([p, c]) => core.isData(p, c) && core.lineEndings(c) === 'crlf'));
+  const eol = git.prefix === null ? new Set<string>() : gitEol(dir, crlfData);
 
   // 4. Plan (pure), then merge.
   const labels = { ours: 'current', base: `create-ml-ci-cd@${record.version}`, theirs: `create-ml-ci-cd@${version}` };
-  let plan = core.resolvePlan(core.planUpgrade({ base: baseFiles && only(baseFiles), ours: only(ours), theirs: only(theirsAll) }), labels);
-  const recordChanges = !options.workflowsOnly && recordText !== newRecord.toString('utf8');
+  let plan = core.resolvePlan(
+    core.planUpgrade({ base: baseFiles && only(baseFiles), ours: only(ours), theirs: only(theirsAll), links, gitEol: (p) => eol.has(p) }),
+    labels,
+  );
+  await tick();
+  const newRecord = options.workflowsOnly ? undefined : core.recordContent(record, nextRecord, recordBytes !== undefined && core.lineEndings(recordBytes) === 'crlf');
+  const recordChanges = newRecord !== undefined;
   const changing = plan.filter((p) => core.changesFiles(p.action));
   const from = record.version === version ? `create-ml-ci-cd ${version}` : `create-ml-ci-cd ${record.version} to ${version}`;
   const answerChanges = describeAnswers(oldAnswers, answers);
+  const handNote = editedByHand ? `The answers in ${RECORD_FILE} were edited by hand (${describeAnswers(oldAnswers, normalizeAnswers(recordedAnswers, RECORD_FILE)).join(', ') || 'no effective change'}): upgrade renders the project with them.` : undefined;
+
+  // What would stop the upgrade: something else in the way of a file it writes, or a file git
+  // does not track (ignored or untracked) where it writes or deletes, which no git command could
+  // bring back. Symbolic links are left alone (and listed in the plan).
+  const blocked = changing.flatMap((p) => {
+    const f = found.get(p.path);
+    return f?.kind === 'blocked' ? [f.why] : [];
+  });
+  const tracked = git.prefix === null ? undefined : trackedPaths(dir);
+  const untracked = tracked
+    ? [...changing.filter((p) => found.get(p.path)?.kind === 'file').map((p) => p.path), ...moved, ...(recordChanges && recordBytes ? [RECORD_FILE] : [])].filter((p) => !tracked.has(p))
+    : [];
+  const obstacles = [
+    ...(blocked.length ? [`something is in the way of ${blocked.length} file(s) create-ml-ci-cd@${version} writes: ${list(blocked)}`] : []),
+    ...(untracked.length ? [`it would change ${untracked.length} file(s) that git does not track (ignored or never added), which git could not restore: ${list(untracked)}`] : []),
+  ];
+  const obstacleText = `${obstacles.join('; and ')}. Move them away (or \`git add -f\` and commit the untracked ones), then run upgrade again`;
+  if (writes && obstacles.length) throw new UserError(`Upgrade stopped before writing anything: ${obstacleText}.`);
 
   if (base.files === null)
     console.log(
       `${base.problem}. Without the templates this project was generated from, every file that differs from the new templates is left as a conflict to resolve; nothing is overwritten.`,
     );
+  if (handNote) console.log(handNote);
+  if (!writes && obstacles.length) console.log(`Upgrade would stop: ${obstacleText}.`);
 
   if (options.check) {
     const edited = plan.filter((p) => p.action === 'keep' || p.action === 'keep-modified').map((p) => p.path);
     const note = edited.length ? `\n${edited.length} managed file(s) carry your edits, which upgrade keeps: ${edited.join(', ')}.` : '';
     if (changing.length === 0 && moved.length === 0 && !recordChanges) {
       console.log(`${project} is up to date with create-ml-ci-cd ${version}.${note}`);
+      const kept = planLines(plan.filter((p) => p.action === 'keep-link'), true);
+      if (kept.length) console.log(kept.join('\n'));
       return EXIT.ok;
     }
     const what = changing.length + moved.length ? `${changing.length + moved.length} file(s) would change` : 'only the record would change';
@@ -187,35 +341,43 @@ export async function upgrade(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const header = `${options.dryRun ? 'Would upgrade' : 'Upgraded'} ${shown === '.' ? 'this project' : shown} from ${from}${answerChanges.length ? ` (${answerChanges.join(', ')})` : ''}${options.workflowsOnly ? ', workflows only' : ''}:`;
-  console.log([header, ...lines].join('\n'));
 
   if (options.dryRun) {
+    console.log([header, ...lines].join('\n'));
     const removals = moved.map((p): core.Resolved => ({ path: p, action: 'delete', data: core.isData(p), crlf: false }));
     const diff = planDiff([...plan, ...removals], oursOld);
-    if (diff) process.stdout.write(`\n${diff}`);
+    if (diff) process.stdout.write(Buffer.from(`\n${diff}`, 'latin1'));
     console.log(`\nDry run: nothing was written. Run \`${COMMAND}\` without --dry-run to apply it.`);
     return EXIT.ok;
   }
 
-  // 5. Apply.
-  for (const p of plan) {
-    if (p.action === 'delete') removeFile(dir, p.path);
-    else if (p.content && core.changesFiles(p.action)) {
-      mkdirSync(dirname(join(dir, p.path)), { recursive: true });
-      writeFileSync(join(dir, p.path), p.content);
-    }
-  }
-  for (const p of moved) if (existsSync(join(dir, p))) removeFile(dir, p);
+  // 5. Apply, all or nothing. The conflicts' index entries (and their objects) are prepared first.
   const conflicts = plan.filter((p) => p.action === 'conflict');
-  if (git.prefix !== null) {
-    const eol = (p: core.Resolved, content?: Buffer) => (content && p.crlf ? core.toCrlf(content) : content);
-    registerConflicts(
-      dir,
-      git.prefix,
-      conflicts.map((p) => ({ path: p.path, base: eol(p, p.base), ours: oursOld.get(p.path) ?? eol(p, p.ours)!, theirs: eol(p, p.theirs)! })),
-    );
-  }
-  if (!options.workflowsOnly) writeFileSync(join(dir, RECORD_FILE), newRecord);
+  const withEol = (p: core.Resolved, content?: Buffer) => (content && p.crlf ? core.toCrlf(content) : content);
+  const index =
+    git.prefix === null
+      ? []
+      : conflictEntries(
+          dir,
+          git.prefix,
+          conflicts.map((p) => {
+            const f = found.get(p.path);
+            return { path: p.path, mode: f?.kind === 'file' ? f.mode : undefined, base: withEol(p, p.base), ours: oursOld.get(p.path) ?? withEol(p, p.ours)!, theirs: withEol(p, p.theirs)! };
+          }),
+        );
+  await tick();
+  await apply(
+    dir,
+    {
+      writes: plan.filter((p) => p.action !== 'delete' && p.content && core.changesFiles(p.action)).map((p) => ({ path: p.path, content: p.content! })),
+      deletes: [...plan.filter((p) => p.action === 'delete').map((p) => p.path), ...moved.filter((p) => found.get(p)?.kind === 'file')],
+      index,
+      record: newRecord,
+    },
+    fs,
+    interruption,
+  );
+  console.log([header, ...lines].join('\n'));
 
   if (conflicts.length) {
     const where = git.prefix === null ? 'then commit' : 'then `git add` them and commit (`git status` lists them as unmerged)';

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { throwIfSignalled } from './interrupted.js';
 
 export interface MergeLabels {
   ours: string;
@@ -31,6 +32,7 @@ export function mergeText(base: Buffer | undefined, ours: Buffer, theirs: Buffer
       maxBuffer: 1 << 30,
     });
     if (result.error) throw new Error(`git merge-file could not run: ${result.error.message}`);
+    throwIfSignalled(result);
     // The exit status is the number of conflicts (capped at 127); above that, git failed.
     if (result.status === null || result.status > 127) throw new Error(`git merge-file failed: ${result.stderr.toString()}`);
     return { content: result.stdout, conflicts: result.status };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isData, lineEndings, toCrlf, toLf } from './files.js';
 import { planUpgrade, type Files } from './plan.js';
 import { resolvePlan } from './resolve.js';
 
@@ -59,6 +60,56 @@ describe('planUpgrade', () => {
     expect(entry.content!.toString()).toBe('ONE\r\ntwo\r\nthree\r\nmine\r\n');
     // Only line endings differ from the template: nothing to do.
     expect(actions(base, files({ f: 'one\r\ntwo\r\nthree\r\n' }), base)).toEqual({ f: 'unchanged' });
+  });
+});
+
+describe('bytes', () => {
+  const cp1252 = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a, 0x6e, 0x61, 0xef, 0x76, 0x65, 0x0d, 0x0a]); // "café\r\nnaïve\r\n" in cp1252
+
+  it('converts line endings without decoding: bytes that are not UTF-8 survive', () => {
+    expect(toLf(cp1252)).toEqual(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0x6e, 0x61, 0xef, 0x76, 0x65, 0x0a]));
+    expect(toCrlf(toLf(cp1252))).toEqual(cp1252);
+  });
+
+  it('merges a CRLF cp1252 file byte for byte', () => {
+    const base = files({ f: 'one\ntwo\nthree\nfour\n' });
+    const ours = new Map([['f', Buffer.concat([cp1252, Buffer.from('two\r\nthree\r\nfour\r\n')])]]);
+    const theirs = files({ f: 'one\ntwo\nthree\nFOUR\n' });
+    const [entry] = resolvePlan(planUpgrade({ base, ours, theirs }), labels);
+    expect(entry.action).toBe('merge');
+    expect(entry.content).toEqual(Buffer.concat([cp1252, Buffer.from('two\r\nthree\r\nFOUR\r\n')]));
+  });
+
+  it('tells CRLF, LF and mixed files apart', () => {
+    expect([Buffer.from('a\r\nb\r\n'), Buffer.from('a\nb'), Buffer.from('a\r\nb\n'), Buffer.from('')].map(lineEndings)).toEqual(['crlf', 'lf', 'mixed', 'lf']);
+  });
+
+  it('keeps each line of a mixed file its own ending through a merge', () => {
+    const base = files({ f: 'a\nb\nc\nd\ne\nf\n' });
+    const ours = files({ f: 'a\r\nb\nc\nd\ne\nf\n' });
+    const theirs = files({ f: 'a\nb\nc\nd\ne\nF\n' });
+    const [entry] = resolvePlan(planUpgrade({ base, ours, theirs }), labels);
+    expect([entry.action, entry.crlf, entry.content!.toString()]).toEqual(['merge', false, 'a\r\nb\nc\nd\ne\nF\n']);
+  });
+
+  it('counts UTF-16 and UTF-32 text as data (it may hold no NUL), other encodings as text', () => {
+    expect(isData('notes.txt', Buffer.from('\ufeff中文', 'utf16le'))).toBe(true);
+    expect(isData('notes.txt', Buffer.from([0xfe, 0xff, 0x4e, 0x2d]))).toBe(true);
+    expect(isData('notes.txt', cp1252)).toBe(false);
+  });
+
+  it('compares a CRLF data file in LF only where git converts its line endings', () => {
+    const base = files({ 'd.csv': 'a,b\n1,2\n' });
+    const ours = files({ 'd.csv': 'a,b\r\n1,2\r\n' });
+    const theirs = files({ 'd.csv': 'a,b\n1,2\n3,4\n' });
+    expect(actions(base, ours, theirs)).toEqual({ 'd.csv': 'keep-data' });
+    const [entry] = resolvePlan(planUpgrade({ base, ours, theirs, gitEol: (p) => p === 'd.csv' }), labels);
+    expect([entry.action, entry.content!.toString()]).toEqual(['update', 'a,b\r\n1,2\r\n3,4\r\n']);
+  });
+
+  it('leaves symbolic links alone whatever the sides say', () => {
+    const plan = planUpgrade({ base: files({ l: 'a' }), ours: files({}), theirs: files({ l: 'b', n: 'n' }), links: new Set(['l', 'n']) });
+    expect(plan.map((p) => p.action)).toEqual(['keep-link', 'keep-link']);
   });
 });
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
-import { parseRecord } from './record.js';
+import { answersDigest } from './digest.js';
+import { answersEdited, parseRecord, recordContent } from './record.js';
 
 describe('parseRecord', () => {
   it('reads the version and the answers', () => {
     const text = JSON.stringify({ generator: 'create-ml-ci-cd', version: '1.2.3-beta.1', answers: { name: 'x' } });
-    expect(parseRecord(text, '.')).toEqual({ version: '1.2.3-beta.1', answers: { name: 'x' } });
+    expect(parseRecord(text, '.')).toMatchObject({ version: '1.2.3-beta.1', answers: { name: 'x' } });
   });
 
   it.each([
@@ -18,5 +19,35 @@ describe('parseRecord', () => {
   ])('explains what is wrong with %s', (text, message) => {
     expect(() => parseRecord(text, '.')).toThrow(UserError);
     expect(() => parseRecord(text, '.')).toThrow(message);
+  });
+});
+
+describe('the record after an upgrade', () => {
+  const answers = { name: 'x', features: ['dvc'] };
+  const record = (extra: Record<string, unknown> = {}) =>
+    parseRecord(JSON.stringify({ generator: 'create-ml-ci-cd', version: '1.0.0', answers, answersSha256: answersDigest(answers), ...extra }), '.');
+
+  it('keeps keys it does not know, in their place, and replaces its own', () => {
+    const next = { generator: 'create-ml-ci-cd', version: '2.0.0', answers, answersSha256: answersDigest(answers) };
+    const text = recordContent(record({ team: { owner: 'ml' } }), next, false)!.toString();
+    expect(JSON.parse(text)).toEqual({ ...next, team: { owner: 'ml' } });
+    expect(Object.keys(JSON.parse(text))).toEqual(['generator', 'version', 'answers', 'answersSha256', 'team']);
+    expect(recordContent(record(), next, true)!.toString()).toMatch(/^\{\r\n  "generator"[^]*\}\r\n$/);
+  });
+
+  it('is unchanged when only the formatting or key order differs', () => {
+    const same = { answersSha256: answersDigest(answers), answers: { features: ['dvc'], name: 'x' }, version: '1.0.0', generator: 'create-ml-ci-cd' };
+    expect(recordContent(record(), same, false)).toBeUndefined();
+    // A record from before the digest existed is not rewritten just to add one.
+    const old = parseRecord(JSON.stringify({ generator: 'create-ml-ci-cd', version: '1.0.0', answers }), '.');
+    expect(recordContent(old, same, false)).toBeUndefined();
+  });
+
+  it('tells answers edited by hand from answers create-ml-ci-cd wrote', () => {
+    expect(answersEdited(record())).toBe(false);
+    expect(answersEdited(record({ answers: { ...answers, description: 'by hand' } }))).toBe(true);
+    // Reordered keys are not an edit; a record without a digest cannot tell.
+    expect(answersEdited(record({ answers: { features: ['dvc'], name: 'x' } }))).toBe(false);
+    expect(answersEdited(parseRecord(JSON.stringify({ generator: 'create-ml-ci-cd', version: '1.0.0', answers: { name: 'y' } }), '.'))).toBe(false);
   });
 });

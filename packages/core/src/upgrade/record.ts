@@ -1,11 +1,14 @@
 import { UserError, jsonErrorMessage } from '../errors.js';
 import { RECORD_FILE } from '../render.js';
 import type { RawAnswers } from '../options.js';
+import { ANSWERS_DIGEST, answersDigest, sameJson } from './digest.js';
 
 export interface RecordRead {
   version: string;
   /** As recorded: validated by normalizeAnswers only after migrations have run. */
   answers: RawAnswers;
+  /** Every key of the record, those upgrade does not know included: they are written back as they are. */
+  fields: Record<string, unknown>;
 }
 
 /** Parse a project's record file, or explain in one line what is wrong and what to do. */
@@ -33,5 +36,30 @@ export function parseRecord(text: string | undefined, shownDir: string): RecordR
             ? '"answers" is not an object'
             : undefined;
   if (problem) throw new UserError(`${where} is not a create-ml-ci-cd record: ${problem}. Restore it with \`git checkout -- ${RECORD_FILE}\`.`);
-  return { version: record!.version as string, answers: record!.answers as RawAnswers };
+  return { version: record!.version as string, answers: record!.answers as RawAnswers, fields: record! };
+}
+
+/**
+ * Whether the answers were edited by hand since create-ml-ci-cd last wrote them: they no longer
+ * match the digest written beside them. A record without a digest (older versions) cannot tell.
+ */
+export function answersEdited(record: RecordRead): boolean {
+  const digest = record.fields[ANSWERS_DIGEST];
+  return typeof digest === 'string' && digest !== answersDigest(record.answers);
+}
+
+/**
+ * The record after an upgrade: the previous one with create-ml-ci-cd's keys replaced and every
+ * other key kept, in its place. Undefined when nothing would change (whatever the formatting).
+ */
+export function recordContent(previous: RecordRead, next: Record<string, unknown>, crlf: boolean): Buffer | undefined {
+  const merged = { ...previous.fields, ...next };
+  // A record from before the digest existed gets one only along with a real change.
+  if (!(ANSWERS_DIGEST in previous.fields)) {
+    const { [ANSWERS_DIGEST]: _, ...withoutDigest } = merged;
+    if (sameJson(withoutDigest, previous.fields)) return undefined;
+  }
+  if (sameJson(merged, previous.fields)) return undefined;
+  const text = `${JSON.stringify(merged, null, 2)}\n`;
+  return Buffer.from(crlf ? text.replace(/\n/g, '\r\n') : text);
 }
