@@ -6,6 +6,7 @@ import { EXIT, UserError, normalizeAnswers, type Answers, type PackageManager, t
 import { runGenerator } from '@create-ml-ci-cd/generator-app/run';
 import { helpText, createFlags, parseCreateArgs } from './args.js';
 import { readAnswersFile } from './answers-file.js';
+import { detectLauncher, runPackage } from './launcher.js';
 import { cleanupOnSignal, templatesDir, version } from './runtime.js';
 
 const DEFAULT_NAME = 'my-model';
@@ -216,6 +217,10 @@ export async function create(argv: string[]): Promise<number> {
   }
   const train = answers.features.includes('dvc') ? '.venv/bin/dvc repro' : '.venv/bin/python src/train.py';
   const steps = [...cd, ...(install_ ? [] : plan.commands), train, '.venv/bin/python -m pytest'];
-  console.log(`\nNext steps:\n  ${steps.join('\n  ')}\n\nPush to GitHub and the workflow in .github/workflows runs the same steps.`);
+  const upgrade = runPackage(detectLauncher(process.env.npm_config_user_agent), 'create-ml-ci-cd@latest', 'upgrade');
+  console.log(
+    `\nNext steps:\n  ${steps.join('\n  ')}\n\nPush to GitHub and the workflow in .github/workflows runs the same steps.\n` +
+      `When the templates improve, \`${upgrade}\` brings the changes in without losing your edits.`,
+  );
   return EXIT.ok;
 }
