@@ -53,7 +53,7 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     [['demo', '--name', 'import', '--yes'], /Python keyword/],
     [['demo', '--bogus'], /Unknown option --bogus/],
     [['demo', '--python', '2.7'], /Unsupported Python version "2.7"/],
-    [['demo', '--package-manager', 'npm'], /unsupported package manager "npm": use uv or pip/],
+    [["demo", "--package-manager", "npm"], /unsupported package manager "npm" \(--package-manager\): use uv or pip/],
     [['demo', '--git', '--no-git'], /Conflicting options/],
     [['a', 'b'], /Too many arguments/],
     [['demo', '--answers', 'missing.json'], /missing.json does not exist/],
@@ -114,5 +114,47 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     const result = await cli(['my dir/demo', '--yes', '--no-git'], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(existsSync(join(cwd, 'my dir/demo/src/train.py'))).toBe(true);
+  });
+});
+
+describe('messages', () => {
+  it('`help` prints the help and creates nothing, with or without a terminal', async () => {
+    const cwd = tempDir();
+    const result = await cli(['help'], { cwd });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: create-ml-ci-cd \[directory\]/);
+    expect((await cli(['help', 'upgrade'], { cwd })).stdout).toMatch(/^Usage: create-ml-ci-cd upgrade/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('says "the current directory" for `.`, and lists what --force overwrote', async () => {
+    const cwd = tempDir();
+    const here = await cli(['.', '--yes', '--no-git', '--name', 'demo'], { cwd });
+    expect(here.stdout).toContain('Created demo in the current directory.');
+    const dir = join(cwd, 'again');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'src/train.py'), 'mine');
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const forced = await cli(['again', '--yes', '--no-git', '--force'], { cwd });
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain('Overwrote 1 existing file (--force): src/train.py');
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('points a directory that already is a project to upgrade, in the launcher\'s syntax', async () => {
+    const cwd = tempDir();
+    expect((await cli(['demo', '--yes', '--no-git'], { cwd })).exitCode).toBe(0);
+    const again = await cli(['demo', '--yes'], { cwd, env: { npm_config_user_agent: 'pnpm/10.34.8 npm/? node/v20.20.2 linux x64' } });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toBe('create-ml-ci-cd: demo is already a create-ml-ci-cd project: run `pnpm dlx create-ml-ci-cd@latest upgrade` in it to bring in newer templates.');
+  });
+
+  it('colours its own lines only when asked: FORCE_COLOR on, NO_COLOR (or no terminal) off', async () => {
+    const { execa } = await import('execa');
+    const { bin } = await import('./support/cli.js');
+    const run = (env: Record<string, string>) => execa('node', [bin, 'x', '--yes', '--no-git', '--python', '2.7'], { cwd: tempDir(), reject: false, stdin: 'ignore', env, extendEnv: true });
+    expect((await run({ FORCE_COLOR: '1', NO_COLOR: '' })).stderr).toContain('\x1b[31mcreate-ml-ci-cd:\x1b[39m');
+    expect((await run({ NO_COLOR: '1' })).stderr).not.toContain('\x1b[');
+    expect((await run({ FORCE_COLOR: '0' })).stderr).not.toContain('\x1b[');
   });
 });

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
-import { EXIT, UserError, normalizeAnswers, type Answers, type PackageManager, type RawAnswers } from '@create-ml-ci-cd/core';
+import { basename, delimiter, dirname, join, relative, resolve, sep } from 'node:path';
+import { EXIT, RECORD_FILE, UserError, normalizeAnswers, type Answers, type PackageManager, type RawAnswers } from '@create-ml-ci-cd/core';
 import { runGenerator } from '@create-ml-ci-cd/generator-app/run';
 import { helpText, createFlags, parseCreateArgs } from './args.js';
 import { readAnswersFile } from './answers-file.js';
 import { detectLauncher, runPackage } from './launcher.js';
 import { cleanupOnSignal, templatesDir, version } from './runtime.js';
+import { out } from './style.js';
 
 const DEFAULT_NAME = 'my-model';
 
@@ -25,6 +26,31 @@ function checkWritable(dir: string): void {
   } catch (error) {
     throw new UserError(`Cannot write in ${showPath(dir)} (${errno(error)}). Choose a directory you can write to.`);
   }
+}
+
+/** What to do with a target directory that is not empty: ask, when a terminal can answer. */
+export type AskNonEmpty = (shown: string) => Promise<boolean>;
+
+/**
+ * Look at the target before any question is asked about the project: an existing project is
+ * pointed to `upgrade`; a non-empty directory is refused, or, in a terminal, the user chooses
+ * between cancelling and writing into it as --force does. Returns whether --force applies.
+ */
+async function settleTarget(target: string, force: boolean, ask: AskNonEmpty | undefined): Promise<boolean> {
+  if (force || !existsSync(target) || !statSync(target).isDirectory() || readdirSync(target).length === 0) return force;
+  const shown = showPath(target);
+  if (existsSync(join(target, RECORD_FILE))) {
+    const upgrade = runPackage(detectLauncher(process.env.npm_config_user_agent), 'create-ml-ci-cd@latest', 'upgrade');
+    throw new UserError(`${shown} is already a create-ml-ci-cd project: run \`${upgrade}\` in it to bring in newer templates.`);
+  }
+  if (!ask) throw new UserError(`${shown} is not empty. Use --force to write into it, or choose another directory.`);
+  if (!(await ask(shown))) throw new Cancelled();
+  return true;
+}
+
+/** The user chose to stop at a question: a normal outcome, nothing written. */
+export class Cancelled extends Error {
+  override name = 'Cancelled';
 }
 
 /**
@@ -50,8 +76,11 @@ function checkTarget(target: string, force: boolean): boolean {
   return entries.length > 0;
 }
 
-/** Render into a temporary sibling directory, so the project appears complete or not at all. */
-async function writeProject(target: string, answers: Answers, intoExisting: boolean): Promise<void> {
+/**
+ * Render into a temporary sibling directory, so the project appears complete or not at all.
+ * Returns the files that replaced existing ones (only with --force).
+ */
+async function writeProject(target: string, answers: Answers, intoExisting: boolean): Promise<string[]> {
   const parent = dirname(target);
   try {
     mkdirSync(parent, { recursive: true });
@@ -69,6 +98,7 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
   // maxRetries: a write still in flight when a signal arrives can make one pass fail with ENOTEMPTY.
   const removeStaging = () => rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
   const release = cleanupOnSignal(removeStaging);
+  const overwritten: string[] = [];
   try {
     await runGenerator(staging, { answers, templatesDir, version });
     // Test hook (test/reliability/interruptions.test.ts): wait with the whole project in the staging
@@ -83,6 +113,7 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
           if (!entry.isFile()) continue;
           const from = join(entry.parentPath, entry.name);
           const to = join(target, relative(staging, from));
+          if (existsSync(to)) overwritten.push(relative(target, to).split(sep).join('/'));
           mkdirSync(dirname(to), { recursive: true });
           renameSync(from, to);
         }
@@ -105,6 +136,7 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
     removeStaging();
     release();
   }
+  return overwritten.sort();
 }
 
 function run(command: string, args: string[], cwd: string, quiet = true) {
@@ -187,11 +219,17 @@ export async function create(argv: string[]): Promise<number> {
 
   let git = parsed.git;
   let install_ = parsed.install;
+  let force = parsed.force;
   // Validate what was given before asking anything, so a bad flag fails fast.
   if (raw.name !== undefined) normalizeAnswers(raw, parsed.answersFile ?? 'options');
-  if (process.stdin.isTTY && !parsed.yes) {
-    const { askMissing } = await import('./prompts.js');
-    const asked = await askMissing(raw, { git, install: install_ });
+  const interactive = process.stdin.isTTY === true && !parsed.yes;
+  const prompts = interactive ? await import('./prompts.js') : undefined;
+  // The directory is looked at before the first question (or right after the name, which names it).
+  const settle = (directory: string) => settleTarget(resolve(directory), force, prompts?.askNonEmpty).then((f) => void (force = f));
+  if (prompts) console.log(out.dim(`create-ml-ci-cd ${version}`));
+  if (parsed.directory !== undefined) await settle(parsed.directory);
+  if (prompts) {
+    const asked = await prompts.askMissing(raw, { git, install: install_ }, parsed.directory === undefined ? settle : undefined);
     raw = asked.answers;
     git = asked.git;
     install_ = asked.install;
@@ -200,10 +238,12 @@ export async function create(argv: string[]): Promise<number> {
   const answers = normalizeAnswers(raw, parsed.answersFile ?? 'options');
 
   const target = resolve(parsed.directory ?? answers.name);
-  const intoExisting = checkTarget(target, parsed.force);
-  await writeProject(target, answers, intoExisting);
+  if (!prompts && parsed.directory === undefined) await settle(answers.name);
+  const intoExisting = checkTarget(target, force);
+  const overwritten = await writeProject(target, answers, intoExisting);
   const shown = relative(process.cwd(), target) || '.';
-  console.log(`Created ${answers.name} in ${shown}${answers.features.length ? ` with ${answers.features.join(', ')}` : ''}.`);
+  console.log(`${out.green('Created')} ${out.bold(answers.name)} in ${shown === '.' ? 'the current directory' : shown}${answers.features.length ? ` with ${answers.features.join(', ')}` : ''}.`);
+  if (overwritten.length) console.log(`Overwrote ${overwritten.length} existing file${overwritten.length === 1 ? '' : 's'} (--force): ${overwritten.join(', ')}`);
 
   if (git ?? true) console.log(gitInit(target));
   const cd = shown === '.' ? [] : [`cd ${JSON.stringify(shown).slice(1, -1).includes(' ') ? JSON.stringify(shown) : shown}`];
@@ -219,7 +259,7 @@ export async function create(argv: string[]): Promise<number> {
   const steps = [...cd, ...(install_ ? [] : plan.commands), train, '.venv/bin/python -m pytest'];
   const upgrade = runPackage(detectLauncher(process.env.npm_config_user_agent), 'create-ml-ci-cd@latest', 'upgrade');
   console.log(
-    `\nNext steps:\n  ${steps.join('\n  ')}\n\nPush to GitHub and the workflow in .github/workflows runs the same steps.\n` +
+    `\n${out.bold('Next steps:')}\n  ${steps.join('\n  ')}\n\nPush to GitHub and the workflow in .github/workflows runs the same steps.\n` +
       `When the templates improve, \`${upgrade}\` brings the changes in without losing your edits.`,
   );
   return EXIT.ok;
