@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { versions } from '@create-ml-ci-cd/core';
 import { cli, listTree, readJson, repoRoot, tempDir } from './support/cli.js';
 
 describe('create-ml-ci-cd (spawned, non-interactive)', () => {
@@ -90,12 +91,13 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     const noUv = await cli(['uvless', '--yes'], { cwd, env: { PATH: bare } });
     expect(noUv.exitCode, noUv.stderr).toBe(0);
     expect(noUv.stdout).toMatch(/uv was not found on PATH, so pip installs locally \(CI uses uv either way\)/);
-    expect(noUv.stdout).toContain('.venv/bin/python -m pip install -r requirements-dev.txt');
+    expect(noUv.stdout).toContain(`python${versions.python.default} -m venv .venv\n  .venv/bin/python -m pip install -r requirements-dev.txt`);
     expect(readFileSync(join(cwd, 'uvless/.github/workflows/ml_pipeline.yml'), 'utf8')).toContain('uv pip install -r requirements-dev.txt');
 
     // uv on PATH: the next steps use it.
     const withUv = await cli(['uvful', '--yes', '--no-git'], { cwd, env: { PATH: `${join(repoRoot, '.tools/bin')}:${bare}` } });
-    expect(withUv.stdout).toContain('uv pip install -r requirements-dev.txt');
+    // The same commands as the generated README's quick start.
+    expect(withUv.stdout).toContain(`uv venv --python ${versions.python.default} .venv\n  uv pip install -r requirements-dev.txt`);
     expect(withUv.stdout).not.toMatch(/not found|-m pip/);
 
     const pip = await cli(['piponly', '--yes', '--no-git', '--package-manager', 'pip'], { cwd, env: { PATH: bare } });

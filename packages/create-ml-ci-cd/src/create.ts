@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, delimiter, dirname, join, relative, resolve, sep } from 'node:path';
-import { EXIT, RECORD_FILE, UserError, normalizeAnswers, type Answers, type PackageManager, type RawAnswers } from '@create-ml-ci-cd/core';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { EXIT, RECORD_FILE, UserError, normalizeAnswers, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
 import { runGenerator } from '@create-ml-ci-cd/generator-app/run';
 import { helpText, createFlags, parseCreateArgs } from './args.js';
 import { readAnswersFile } from './answers-file.js';
+import { install, installPlan, pythonForInstall, runSteps, shown as shownCommand } from './install.js';
 import { detectLauncher, runPackage } from './launcher.js';
 import { cleanupOnSignal, templatesDir, version } from './runtime.js';
 import { out } from './style.js';
@@ -139,8 +140,8 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
   return overwritten.sort();
 }
 
-function run(command: string, args: string[], cwd: string, quiet = true) {
-  return spawnSync(command, args, { cwd, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+function run(command: string, args: string[], cwd: string) {
+  return spawnSync(command, args, { cwd, stdio: 'pipe', encoding: 'utf8' });
 }
 
 function gitInit(target: string): string {
@@ -152,45 +153,6 @@ function gitInit(target: string): string {
   const commit = run('git', ['commit', '-q', '-m', 'Initial commit from create-ml-ci-cd'], target);
   if (commit.status !== 0) return 'git init done, but the initial commit failed (set git config user.name and user.email, then commit).';
   return 'Initialized a git repository with an initial commit.';
-}
-
-const UV_INSTALL_URL = 'https://docs.astral.sh/uv/getting-started/installation/';
-
-/**
- * The commands that make .venv (from the python3 on PATH, as CI's Python may not be installed
- * here) and install the dev requirements. uv when the project uses it and it is installed; pip
- * otherwise, which installs the same pins, with a note saying so.
- */
-function installPlan(packageManager: PackageManager): { commands: string[]; note?: string } {
-  if (packageManager === 'uv' && onPath('uv')) return { commands: ['uv venv --python python3 .venv', 'uv pip install -r requirements-dev.txt'] };
-  return {
-    commands: ['python3 -m venv .venv', '.venv/bin/python -m pip install -r requirements-dev.txt'],
-    note: packageManager === 'uv' ? `uv was not found on PATH, so pip installs locally (CI uses uv either way). Get uv: ${UV_INSTALL_URL}` : undefined,
-  };
-}
-
-/** Whether an executable of that name is on PATH (looked up, not spawned: this runs on every create). */
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir || '.', name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** Run the install commands with their progress visible. */
-function install(target: string, commands: string[]): boolean {
-  for (const line of commands) {
-    const [command, ...args] = line.split(' ');
-    console.log(`$ ${line}`);
-    const result = run(command, args, target, false);
-    if (result.error) console.error(`${command} could not be run (${errno(result.error)}); is ${command === 'uv' ? 'uv' : 'Python 3'} installed and on PATH?`);
-    if (result.status !== 0) return false;
-  }
-  return true;
 }
 
 export async function create(argv: string[]): Promise<number> {
@@ -240,6 +202,8 @@ export async function create(argv: string[]): Promise<number> {
   const target = resolve(parsed.directory ?? answers.name);
   if (!prompts && parsed.directory === undefined) await settle(answers.name);
   const intoExisting = checkTarget(target, force);
+  // Before anything is written: --install needs the project's Python (or uv to find one).
+  const python = install_ ? pythonForInstall(answers) : undefined;
   const overwritten = await writeProject(target, answers, intoExisting);
   const shown = relative(process.cwd(), target) || '.';
   console.log(`${out.green('Created')} ${out.bold(answers.name)} in ${shown === '.' ? 'the current directory' : shown}${answers.features.length ? ` with ${answers.features.join(', ')}` : ''}.`);
@@ -247,16 +211,15 @@ export async function create(argv: string[]): Promise<number> {
 
   if (git ?? true) console.log(gitInit(target));
   const cd = shown === '.' ? [] : [`cd ${JSON.stringify(shown).slice(1, -1).includes(' ') ? JSON.stringify(shown) : shown}`];
-  const plan = installPlan(answers.packageManager);
+  const plan = installPlan(answers, python);
   if (plan.note) console.log(plan.note);
   if (install_ ?? false) {
-    if (!install(target, plan.commands)) {
-      console.error(`Installing the dependencies failed; the project itself is complete. Retry with:\n  ${[...cd, ...plan.commands].join('\n  ')}`);
+    if (!(await install(target, plan.steps))) {
+      console.error(`Installing the dependencies failed; the project itself is complete. Retry with:\n  ${[...cd, ...plan.steps.map(shownCommand)].join('\n  ')}`);
       return EXIT.install;
     }
   }
-  const train = answers.features.includes('dvc') ? '.venv/bin/dvc repro' : '.venv/bin/python src/train.py';
-  const steps = [...cd, ...(install_ ? [] : plan.commands), train, '.venv/bin/python -m pytest'];
+  const steps = [...cd, ...(install_ ? [] : plan.steps.map(shownCommand)), ...runSteps(answers)];
   const upgrade = runPackage(detectLauncher(process.env.npm_config_user_agent), 'create-ml-ci-cd@latest', 'upgrade');
   console.log(
     `\n${out.bold('Next steps:')}\n  ${steps.join('\n  ')}\n\nPush to GitHub and the workflow in .github/workflows runs the same steps.\n` +
