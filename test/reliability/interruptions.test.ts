@@ -3,18 +3,22 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { versions } from '@create-ml-ci-cd/core';
 import { bin, cli, listTree, repoRoot, tempDir } from '../support/cli.js';
+import { pausedCli } from '../support/paused-cli.js';
 import { snapshot } from './support.js';
 
-/** create.ts waits after rendering the whole project into its staging directory when this is set. */
-const PAUSE = { CREATE_ML_CI_CD_TEST_PAUSE_AFTER_RENDER: '1' };
+/** The create command built with a pause after rendering the whole project into its staging directory. */
+let paused: string;
+beforeAll(async () => {
+  paused = await pausedCli();
+}, 120_000);
 const PAUSED = /\[test\] paused before moving (\.\S+\.creating-[0-9a-f]+) into place/;
 
 /** Start the CLI, wait until it has paused with a full staging directory, and return both. */
 async function startPaused(cwd: string, args: string[]) {
-  const child = execa('node', [bin, ...args], { cwd, reject: false, stdin: 'ignore', env: { NO_COLOR: '1', ...PAUSE } });
+  const child = execa('node', [paused, ...args], { cwd, reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
   let stderr = '';
   const staging = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -59,10 +63,10 @@ describe('interrupted while writing', () => {
   it('Ctrl-C in a real terminal while writing: exit 130, nothing left', async () => {
     const cwd = tempDir();
     // The pty driver types Ctrl-C once the pause marker shows; the terminal turns it into SIGINT.
-    const result = await execa('python3', [join(repoRoot, 'test/support/pty_drive.py'), JSON.stringify([['paused before moving', '\x03']]), '--', 'node', bin, 'demo', '--yes'], {
+    const result = await execa('python3', [join(repoRoot, 'test/support/pty_drive.py'), JSON.stringify([['paused before moving', '\x03']]), '--', 'node', paused, 'demo', '--yes'], {
       cwd,
       reject: false,
-      env: { NO_COLOR: '1', ...PAUSE },
+      env: { NO_COLOR: '1' },
     });
     expect(result.exitCode, result.stdout).toBe(130);
     expect(readdirSync(cwd)).toEqual([]);

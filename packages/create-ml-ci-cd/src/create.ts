@@ -81,7 +81,7 @@ function checkTarget(target: string, force: boolean): boolean {
  * Render into a temporary sibling directory, so the project appears complete or not at all.
  * Returns the files that replaced existing ones (only with --force).
  */
-async function writeProject(target: string, answers: Answers, intoExisting: boolean): Promise<string[]> {
+async function writeProject(target: string, answers: Answers, intoExisting: boolean, hooks: CreateHooks): Promise<string[]> {
   const parent = dirname(target);
   try {
     mkdirSync(parent, { recursive: true });
@@ -102,12 +102,7 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
   const overwritten: string[] = [];
   try {
     await runGenerator(staging, { answers, templatesDir, version });
-    // Test hook (test/reliability/interruptions.test.ts): wait with the whole project in the staging
-    // directory, so a test can interrupt at the worst moment. Never set outside the tests.
-    if (process.env.CREATE_ML_CI_CD_TEST_PAUSE_AFTER_RENDER) {
-      console.error(`[test] paused before moving ${basename(staging)} into place`);
-      await new Promise((resolve) => setTimeout(resolve, 60_000));
-    }
+    await hooks.rendered?.(staging);
     try {
       if (intoExisting) {
         for (const entry of readdirSync(staging, { recursive: true, withFileTypes: true })) {
@@ -155,7 +150,13 @@ function gitInit(target: string): string {
   return 'Initialized a git repository with an initial commit.';
 }
 
-export async function create(argv: string[]): Promise<number> {
+/** Points in a run that a caller may wait at (the interruption tests stop there to send a signal). */
+export interface CreateHooks {
+  /** The whole project is in the staging directory; only the move into place is left. */
+  rendered?: (staging: string) => Promise<void>;
+}
+
+export async function create(argv: string[], hooks: CreateHooks = {}): Promise<number> {
   const parsed = parseCreateArgs(argv);
   if (parsed.help) {
     process.stdout.write(
@@ -204,7 +205,7 @@ export async function create(argv: string[]): Promise<number> {
   const intoExisting = checkTarget(target, force);
   // Before anything is written: --install needs the project's Python (or uv to find one).
   const python = install_ ? pythonForInstall(answers) : undefined;
-  const overwritten = await writeProject(target, answers, intoExisting);
+  const overwritten = await writeProject(target, answers, intoExisting, hooks);
   const shown = relative(process.cwd(), target) || '.';
   console.log(`${out.green('Created')} ${out.bold(answers.name)} in ${shown === '.' ? 'the current directory' : shown}${answers.features.length ? ` with ${answers.features.join(', ')}` : ''}.`);
   if (overwritten.length) console.log(`Overwrote ${overwritten.length} existing file${overwritten.length === 1 ? '' : 's'} (--force): ${overwritten.join(', ')}`);
