@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { versions } from '@create-ml-ci-cd/core';
 import { cli, listTree, readJson, repoRoot, tempDir } from './support/cli.js';
 
 describe('create-ml-ci-cd (spawned, non-interactive)', () => {
@@ -53,7 +54,7 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     [['demo', '--name', 'import', '--yes'], /Python keyword/],
     [['demo', '--bogus'], /Unknown option --bogus/],
     [['demo', '--python', '2.7'], /Unsupported Python version "2.7"/],
-    [['demo', '--package-manager', 'npm'], /unsupported package manager "npm": use uv or pip/],
+    [["demo", "--package-manager", "npm"], /unsupported package manager "npm" \(--package-manager\): use uv or pip/],
     [['demo', '--git', '--no-git'], /Conflicting options/],
     [['a', 'b'], /Too many arguments/],
     [['demo', '--answers', 'missing.json'], /missing.json does not exist/],
@@ -90,12 +91,13 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     const noUv = await cli(['uvless', '--yes'], { cwd, env: { PATH: bare } });
     expect(noUv.exitCode, noUv.stderr).toBe(0);
     expect(noUv.stdout).toMatch(/uv was not found on PATH, so pip installs locally \(CI uses uv either way\)/);
-    expect(noUv.stdout).toContain('.venv/bin/python -m pip install -r requirements-dev.txt');
+    expect(noUv.stdout).toContain(`python${versions.python.default} -m venv .venv\n  .venv/bin/python -m pip install -r requirements-dev.txt`);
     expect(readFileSync(join(cwd, 'uvless/.github/workflows/ml_pipeline.yml'), 'utf8')).toContain('uv pip install -r requirements-dev.txt');
 
     // uv on PATH: the next steps use it.
     const withUv = await cli(['uvful', '--yes', '--no-git'], { cwd, env: { PATH: `${join(repoRoot, '.tools/bin')}:${bare}` } });
-    expect(withUv.stdout).toContain('uv pip install -r requirements-dev.txt');
+    // The same commands as the generated README's quick start.
+    expect(withUv.stdout).toContain(`uv venv --python ${versions.python.default} .venv\n  uv pip install -r requirements-dev.txt`);
     expect(withUv.stdout).not.toMatch(/not found|-m pip/);
 
     const pip = await cli(['piponly', '--yes', '--no-git', '--package-manager', 'pip'], { cwd, env: { PATH: bare } });
@@ -114,5 +116,47 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     const result = await cli(['my dir/demo', '--yes', '--no-git'], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(existsSync(join(cwd, 'my dir/demo/src/train.py'))).toBe(true);
+  });
+});
+
+describe('messages', () => {
+  it('`help` prints the help and creates nothing, with or without a terminal', async () => {
+    const cwd = tempDir();
+    const result = await cli(['help'], { cwd });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: create-ml-ci-cd \[directory\]/);
+    expect((await cli(['help', 'upgrade'], { cwd })).stdout).toMatch(/^Usage: create-ml-ci-cd upgrade/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('says "the current directory" for `.`, and lists what --force overwrote', async () => {
+    const cwd = tempDir();
+    const here = await cli(['.', '--yes', '--no-git', '--name', 'demo'], { cwd });
+    expect(here.stdout).toContain('Created demo in the current directory.');
+    const dir = join(cwd, 'again');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'src/train.py'), 'mine');
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const forced = await cli(['again', '--yes', '--no-git', '--force'], { cwd });
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain('Overwrote 1 existing file (--force): src/train.py');
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('points a directory that already is a project to upgrade, in the launcher\'s syntax', async () => {
+    const cwd = tempDir();
+    expect((await cli(['demo', '--yes', '--no-git'], { cwd })).exitCode).toBe(0);
+    const again = await cli(['demo', '--yes'], { cwd, env: { npm_config_user_agent: 'pnpm/10.34.8 npm/? node/v20.20.2 linux x64' } });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toBe('create-ml-ci-cd: demo is already a create-ml-ci-cd project: run `pnpm dlx create-ml-ci-cd@latest upgrade` in it to bring in newer templates.');
+  });
+
+  it('colours its own lines only when asked: FORCE_COLOR on, NO_COLOR (or no terminal) off', async () => {
+    const { execa } = await import('execa');
+    const { bin } = await import('./support/cli.js');
+    const run = (env: Record<string, string>) => execa('node', [bin, 'x', '--yes', '--no-git', '--python', '2.7'], { cwd: tempDir(), reject: false, stdin: 'ignore', env, extendEnv: true });
+    expect((await run({ FORCE_COLOR: '1', NO_COLOR: '' })).stderr).toContain('\x1b[31mcreate-ml-ci-cd:\x1b[39m');
+    expect((await run({ NO_COLOR: '1' })).stderr).not.toContain('\x1b[');
+    expect((await run({ FORCE_COLOR: '0' })).stderr).not.toContain('\x1b[');
   });
 });

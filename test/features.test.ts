@@ -154,7 +154,7 @@ describe('feature options and packaging', () => {
     [['--dvc', '--dvc-remote', 's3://Bad_Bucket'], /not a valid bucket name/],
     [['--dvc', '--dvc-remote', '/tmp/a#b'], /character .dvc\/config cannot hold/],
     [['--dvc', '--dvc-remote', ''], /remote is empty/],
-    [['--dvc-remote', 's3://bucket'], /only applies with the dvc feature; add --dvc/],
+    [['--dvc-remote', 's3://bucket'], /--dvc-remote only applies with the dvc feature; add --dvc/],
   ])('refuses %j with a one-line reason', async (flags, message) => {
     const result = await cli(['demo', '--yes', '--no-git', ...flags], { cwd: tempDir() });
     expect(result.exitCode).toBe(2);

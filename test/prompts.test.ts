@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,8 @@ describe('interactive prompts (real pseudo-terminal)', () => {
     expect(record.answers.python).not.toBe('3.12'); // moved off the default
     expect(record.answers.packageManager).toBe('pip');
     expect(record.answers.features).toEqual(['dvc']);
+    // The answer line names the chosen features; the full labels were shown once, in the list.
+    expect(result.stdout).toMatch(/Optional features: dvc(\x1b\[\d+G)?\r?\n/);
     expect(existsSync(join(cwd, 'iris-pty/.git'))).toBe(false);
   });
 
@@ -53,6 +55,33 @@ describe('interactive prompts (real pseudo-terminal)', () => {
     ]);
     expect(result.exitCode, result.stdout).toBe(0);
     expect(existsSync(join(cwd, 'good-name/src/train.py'))).toBe(true);
+  });
+
+  it('looks at a non-empty directory before any question: Cancel exits 0 and writes nothing', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'full'));
+    writeFileSync(join(cwd, 'full/notes.txt'), 'mine');
+    // The first thing on screen after the banner is the directory question, not "Project name".
+    const result = await inPty(cwd, ['full'], [['full is not empty', ENTER]]);
+    expect(result.stdout).toMatch(/create-ml-ci-cd \d+\.\d+\.\d+/);
+    expect(result.stdout).not.toMatch(/Description:|Python version/);
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout).toContain('Cancelled; nothing was written.');
+    expect(readdirSync(join(cwd, 'full'))).toEqual(['notes.txt']);
+  });
+
+  it('asks about the directory right after the name that leads to it, and writes into it when told to', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'taken'));
+    writeFileSync(join(cwd, 'taken/notes.txt'), 'mine');
+    const result = await inPty(cwd, ['--no-git', '--no-install', '--python', '3.12', '--package-manager', 'uv', '--no-dvc'], [
+      ['Project name', `\x15taken${ENTER}`],
+      ['taken is not empty', `${DOWN}${ENTER}`],
+      ['Description', ENTER],
+    ]);
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(readFileSync(join(cwd, 'taken/notes.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(cwd, 'taken/src/train.py'))).toBe(true);
   });
 
   it('Ctrl-C at a prompt exits 130 and writes nothing', async () => {

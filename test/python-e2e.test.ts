@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { versions } from '@create-ml-ci-cd/core';
 import { cli, repoRoot, tempDir } from './support/cli.js';
 
 // The generated default project, installed and run with real Python, as its README says.
@@ -13,11 +14,14 @@ describe('generated default project (real Python)', () => {
     expect(existsSync(join(uvBin, 'uv')), 'run scripts/setup-tools.sh first').toBe(true);
     const created = await cli(['demo', '--yes', '--install'], { cwd, env: { PATH: `${uvBin}:${process.env.PATH}` } });
     expect(created.exitCode, `${created.stdout}\n${created.stderr}`).toBe(0);
-    expect(created.stdout).toContain('$ uv venv --python python3 .venv\n');
+    // The project's Python (found in pyenv's versions here, whatever python3 is), not the PATH's python3.
+    const py = versions.python.default;
+    expect(created.stdout).toMatch(new RegExp(`\\$ uv venv --python \\S*python${py.replace('.', '\\.')} \\.venv\\n`));
     expect(created.stdout).toContain('$ uv pip install -r requirements-dev.txt\n');
     const project = join(cwd, 'demo');
     const run = (file: string, args: string[]) => execa(file, args, { cwd: project, reject: false, all: true });
     const python = join(project, '.venv/bin/python');
+    expect((await run(python, ['-c', 'import platform; print(platform.python_version())'])).stdout).toMatch(new RegExp(`^${py.replace('.', '\\.')}\\.`));
 
     const train = await run(python, ['src/train.py']);
     expect(train.exitCode, train.all).toBe(0);

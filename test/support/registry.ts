@@ -25,6 +25,8 @@ export interface RegistryOptions {
 export interface Registry {
   /** e.g. http://127.0.0.1:38211/ */
   url: string;
+  /** The registry everything not local is proxied to, without a trailing slash. */
+  upstream: string;
   /** The temp directory holding storage, config, npm caches and user config; removed by stop(). */
   dir: string;
   /** An npm user config file pointing at this registry with an auth token for it. */
@@ -191,6 +193,6 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     rmSync(dir, { recursive: true, force: true });
   };
 
-  return { url, dir, userconfig, env, freshCache, publish, stop };
+  return { url, upstream: upstream.replace(/\/$/, ''), dir, userconfig, env, freshCache, publish, stop };
 }
 

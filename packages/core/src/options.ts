@@ -35,6 +35,12 @@ export function answerKeys(): string[] {
   return [...baseKeys, ...features.map((f) => f.name), ...features.flatMap((f) => (f.options ?? []).map((o) => o.key))];
 }
 
+/** Answers given as flags (`source` is 'options') are named as the user typed them: `--dvc-remote`. */
+const FLAGS = 'options';
+const label = (key: string, source: string) => (source === FLAGS ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : `"${key}"`);
+/** Where a bad value came from, as a message prefix: the answers file's name; nothing for flags, which name themselves. */
+const from = (source: string) => (source === FLAGS ? '' : `${source}: `);
+
 export const defaultDescription = 'A machine-learning project with CI/CD';
 
 /** Mondays at 06:00 UTC: weekly is often enough for data that arrives in batches. */
@@ -55,7 +61,7 @@ const cronFields = [
 export function validateCron(cron: string, source = 'options'): string {
   const parts = cron.trim().split(/\s+/);
   const fail = (why: string) =>
-    new UserError(`${source}: invalid retrain cron ${JSON.stringify(cron)}: ${why}. Use five fields in UTC, e.g. "${defaultRetrainCron}" (Mondays 06:00).`);
+    new UserError(`${from(source)}invalid retrain cron ${JSON.stringify(cron)}: ${why}. Use five fields in UTC, e.g. "${defaultRetrainCron}" (Mondays 06:00).`);
   if (parts.length !== 5) throw fail(`it has ${parts.length} field${parts.length === 1 ? '' : 's'}, not 5`);
   parts.forEach((part, i) => {
     const [field, min, max] = cronFields[i];
@@ -126,25 +132,28 @@ export function validateName(name: string): string {
 }
 
 /**
- * Characters a description may not hold. Newlines and tabs are fine (every file quotes the text
- * with `q()`, a JSON string literal); other control characters, lone surrogates and noncharacters
- * are not: JSON leaves DEL, C1 controls and U+FFFE unescaped, which TOML and YAML reject, and a lone
- * surrogate cannot be written as UTF-8 at all.
+ * Characters a description may not hold. Tabs are fine (every file quotes the text with `q()`, a
+ * JSON string literal); other control characters, lone surrogates and noncharacters are not: JSON
+ * leaves DEL, C1 controls and U+FFFE unescaped, which TOML and YAML reject, and a lone surrogate
+ * cannot be written as UTF-8 at all. Line breaks are refused on their own: the description is
+ * pyproject's one-line summary.
  */
-const badDescriptionChar = /[^\t\n\P{Cc}]|\p{Noncharacter_Code_Point}|\p{Cs}/u;
+const badDescriptionChar = /[^\t\P{Cc}]|\p{Noncharacter_Code_Point}|\p{Cs}/u;
 
 function validateDescription(description: string, source: string): string {
+  if (/[\r\n\u2028\u2029]/.test(description))
+    throw new UserError(`${from(source)}the description (${label('description', source)}) must be one line; it becomes pyproject's one-line summary. Put longer text in the README.`);
   const bad = badDescriptionChar.exec(description);
   if (bad) {
     const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    throw new UserError(`${source}: the description contains the character U+${code} at position ${bad.index}; remove it.`);
+    throw new UserError(`${from(source)}the description contains the character U+${code} at position ${bad.index}; remove it.`);
   }
   return description;
 }
 
 function expect<T>(key: string, value: unknown, type: 'string' | 'boolean', source: string): T | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== type) throw new UserError(`${source}: "${key}" must be a ${type}, got ${show(value)}.`);
+  if (typeof value !== type) throw new UserError(`${from(source)}${label(key, source)} must be a ${type}, got ${show(value)}.`);
   return value as T;
 }
 
@@ -170,7 +179,7 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
 
   const packageManager = (expect<string>('packageManager', raw.packageManager, 'string', source) ?? packageManagers[0]) as PackageManager;
   if (!packageManagers.includes(packageManager))
-    throw new UserError(`${source}: unsupported package manager ${show(packageManager)}: use ${packageManagers.join(' or ')}.`);
+    throw new UserError(`${from(source)}unsupported package manager ${show(packageManager)} (${label('packageManager', source)}): use ${packageManagers.join(' or ')}.`);
 
   const retrainCronRaw = expect<string>('retrainCron', raw.retrainCron, 'string', source);
   const retrainCron = retrainCronRaw === undefined ? defaultRetrainCron : validateCron(retrainCronRaw, source);
@@ -178,10 +187,10 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
   let enabled = new Set<string>();
   if (raw.features !== undefined) {
     if (!Array.isArray(raw.features) || raw.features.some((f) => typeof f !== 'string'))
-      throw new UserError(`${source}: "features" must be a list of feature names.`);
+      throw new UserError(`${from(source)}"features" must be a list of feature names.`);
     for (const f of raw.features as string[]) {
       if (!features.some((x) => x.name === f))
-        throw new UserError(`${source}: unknown feature ${show(f)}. Known features: ${features.map((x) => x.name).join(', ') || 'none'}.`);
+        throw new UserError(`${from(source)}unknown feature ${show(f)}. Known features: ${features.map((x) => x.name).join(', ') || 'none'}.`);
       enabled.add(f);
     }
   }
@@ -197,7 +206,7 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
     for (const o of f.options ?? []) {
       const value = expect<string>(o.key, raw[o.key], 'string', source);
       if (value === undefined) continue;
-      if (!enabled.has(f.name)) throw new UserError(`${source}: "${o.key}" only applies with the ${f.name} feature; add --${f.name}.`);
+      if (!enabled.has(f.name)) throw new UserError(`${from(source)}${label(o.key, source)} only applies with the ${f.name} feature; add --${f.name}.`);
       answers[o.key] = o.validate(value, answers);
     }
   }

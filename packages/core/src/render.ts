@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import ejs from 'ejs';
 import { feature, features } from './features/index.js';
 import { importName, type Answers } from './options.js';
@@ -61,10 +61,17 @@ export function outputPath(templatePath: string): string {
     .join('/');
 }
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'))
+/**
+ * Every file below `dir` as a `/`-separated relative path, sorted. Walked by hand rather than with
+ * `readdirSync({ recursive: true })`: Yarn's Plug'n'Play serves the package from a zip file system
+ * whose entries have no `parentPath`.
+ */
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((d) => {
+      const path = prefix ? `${prefix}/${d.name}` : d.name;
+      return d.isDirectory() ? listFiles(dir, path) : d.isFile() ? [path] : [];
+    })
     .sort();
 }
 

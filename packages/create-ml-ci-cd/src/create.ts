@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
-import { EXIT, UserError, normalizeAnswers, type Answers, type PackageManager, type RawAnswers } from '@create-ml-ci-cd/core';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { EXIT, RECORD_FILE, UserError, normalizeAnswers, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
 import { runGenerator } from '@create-ml-ci-cd/generator-app/run';
 import { helpText, createFlags, parseCreateArgs } from './args.js';
 import { readAnswersFile } from './answers-file.js';
+import { install, installPlan, pythonForInstall, runSteps, shown as shownCommand } from './install.js';
+import { detectLauncher, runPackage } from './launcher.js';
 import { cleanupOnSignal, templatesDir, version } from './runtime.js';
+import { out } from './style.js';
 
 const DEFAULT_NAME = 'my-model';
 
@@ -24,6 +27,31 @@ function checkWritable(dir: string): void {
   } catch (error) {
     throw new UserError(`Cannot write in ${showPath(dir)} (${errno(error)}). Choose a directory you can write to.`);
   }
+}
+
+/** What to do with a target directory that is not empty: ask, when a terminal can answer. */
+export type AskNonEmpty = (shown: string) => Promise<boolean>;
+
+/**
+ * Look at the target before any question is asked about the project: an existing project is
+ * pointed to `upgrade`; a non-empty directory is refused, or, in a terminal, the user chooses
+ * between cancelling and writing into it as --force does. Returns whether --force applies.
+ */
+async function settleTarget(target: string, force: boolean, ask: AskNonEmpty | undefined): Promise<boolean> {
+  if (force || !existsSync(target) || !statSync(target).isDirectory() || readdirSync(target).length === 0) return force;
+  const shown = showPath(target);
+  if (existsSync(join(target, RECORD_FILE))) {
+    const upgrade = runPackage(detectLauncher(process.env.npm_config_user_agent), 'create-ml-ci-cd@latest', 'upgrade');
+    throw new UserError(`${shown} is already a create-ml-ci-cd project: run \`${upgrade}\` in it to bring in newer templates.`);
+  }
+  if (!ask) throw new UserError(`${shown} is not empty. Use --force to write into it, or choose another directory.`);
+  if (!(await ask(shown))) throw new Cancelled();
+  return true;
+}
+
+/** The user chose to stop at a question: a normal outcome, nothing written. */
+export class Cancelled extends Error {
+  override name = 'Cancelled';
 }
 
 /**
@@ -49,8 +77,11 @@ function checkTarget(target: string, force: boolean): boolean {
   return entries.length > 0;
 }
 
-/** Render into a temporary sibling directory, so the project appears complete or not at all. */
-async function writeProject(target: string, answers: Answers, intoExisting: boolean): Promise<void> {
+/**
+ * Render into a temporary sibling directory, so the project appears complete or not at all.
+ * Returns the files that replaced existing ones (only with --force).
+ */
+async function writeProject(target: string, answers: Answers, intoExisting: boolean, hooks: CreateHooks): Promise<string[]> {
   const parent = dirname(target);
   try {
     mkdirSync(parent, { recursive: true });
@@ -68,20 +99,17 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
   // maxRetries: a write still in flight when a signal arrives can make one pass fail with ENOTEMPTY.
   const removeStaging = () => rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
   const release = cleanupOnSignal(removeStaging);
+  const overwritten: string[] = [];
   try {
     await runGenerator(staging, { answers, templatesDir, version });
-    // Test hook (test/reliability/interruptions.test.ts): wait with the whole project in the staging
-    // directory, so a test can interrupt at the worst moment. Never set outside the tests.
-    if (process.env.CREATE_ML_CI_CD_TEST_PAUSE_AFTER_RENDER) {
-      console.error(`[test] paused before moving ${basename(staging)} into place`);
-      await new Promise((resolve) => setTimeout(resolve, 60_000));
-    }
+    await hooks.rendered?.(staging);
     try {
       if (intoExisting) {
         for (const entry of readdirSync(staging, { recursive: true, withFileTypes: true })) {
           if (!entry.isFile()) continue;
           const from = join(entry.parentPath, entry.name);
           const to = join(target, relative(staging, from));
+          if (existsSync(to)) overwritten.push(relative(target, to).split(sep).join('/'));
           mkdirSync(dirname(to), { recursive: true });
           renameSync(from, to);
         }
@@ -104,10 +132,11 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
     removeStaging();
     release();
   }
+  return overwritten.sort();
 }
 
-function run(command: string, args: string[], cwd: string, quiet = true) {
-  return spawnSync(command, args, { cwd, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+function run(command: string, args: string[], cwd: string) {
+  return spawnSync(command, args, { cwd, stdio: 'pipe', encoding: 'utf8' });
 }
 
 function gitInit(target: string): string {
@@ -121,46 +150,13 @@ function gitInit(target: string): string {
   return 'Initialized a git repository with an initial commit.';
 }
 
-const UV_INSTALL_URL = 'https://docs.astral.sh/uv/getting-started/installation/';
-
-/**
- * The commands that make .venv (from the python3 on PATH, as CI's Python may not be installed
- * here) and install the dev requirements. uv when the project uses it and it is installed; pip
- * otherwise, which installs the same pins, with a note saying so.
- */
-function installPlan(packageManager: PackageManager): { commands: string[]; note?: string } {
-  if (packageManager === 'uv' && onPath('uv')) return { commands: ['uv venv --python python3 .venv', 'uv pip install -r requirements-dev.txt'] };
-  return {
-    commands: ['python3 -m venv .venv', '.venv/bin/python -m pip install -r requirements-dev.txt'],
-    note: packageManager === 'uv' ? `uv was not found on PATH, so pip installs locally (CI uses uv either way). Get uv: ${UV_INSTALL_URL}` : undefined,
-  };
+/** Points in a run that a caller may wait at (the interruption tests stop there to send a signal). */
+export interface CreateHooks {
+  /** The whole project is in the staging directory; only the move into place is left. */
+  rendered?: (staging: string) => Promise<void>;
 }
 
-/** Whether an executable of that name is on PATH (looked up, not spawned: this runs on every create). */
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir || '.', name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** Run the install commands with their progress visible. */
-function install(target: string, commands: string[]): boolean {
-  for (const line of commands) {
-    const [command, ...args] = line.split(' ');
-    console.log(`$ ${line}`);
-    const result = run(command, args, target, false);
-    if (result.error) console.error(`${command} could not be run (${errno(result.error)}); is ${command === 'uv' ? 'uv' : 'Python 3'} installed and on PATH?`);
-    if (result.status !== 0) return false;
-  }
-  return true;
-}
-
-export async function create(argv: string[]): Promise<number> {
+export async function create(argv: string[], hooks: CreateHooks = {}): Promise<number> {
   const parsed = parseCreateArgs(argv);
   if (parsed.help) {
     process.stdout.write(
@@ -186,11 +182,17 @@ export async function create(argv: string[]): Promise<number> {
 
   let git = parsed.git;
   let install_ = parsed.install;
+  let force = parsed.force;
   // Validate what was given before asking anything, so a bad flag fails fast.
   if (raw.name !== undefined) normalizeAnswers(raw, parsed.answersFile ?? 'options');
-  if (process.stdin.isTTY && !parsed.yes) {
-    const { askMissing } = await import('./prompts.js');
-    const asked = await askMissing(raw, { git, install: install_ });
+  const interactive = process.stdin.isTTY === true && !parsed.yes;
+  const prompts = interactive ? await import('./prompts.js') : undefined;
+  // The directory is looked at before the first question (or right after the name, which names it).
+  const settle = (directory: string) => settleTarget(resolve(directory), force, prompts?.askNonEmpty).then((f) => void (force = f));
+  if (prompts) console.log(out.dim(`create-ml-ci-cd ${version}`));
+  if (parsed.directory !== undefined) await settle(parsed.directory);
+  if (prompts) {
+    const asked = await prompts.askMissing(raw, { git, install: install_ }, parsed.directory === undefined ? settle : undefined);
     raw = asked.answers;
     git = asked.git;
     install_ = asked.install;
@@ -199,23 +201,30 @@ export async function create(argv: string[]): Promise<number> {
   const answers = normalizeAnswers(raw, parsed.answersFile ?? 'options');
 
   const target = resolve(parsed.directory ?? answers.name);
-  const intoExisting = checkTarget(target, parsed.force);
-  await writeProject(target, answers, intoExisting);
+  if (!prompts && parsed.directory === undefined) await settle(answers.name);
+  const intoExisting = checkTarget(target, force);
+  // Before anything is written: --install needs the project's Python (or uv to find one).
+  const python = install_ ? pythonForInstall(answers) : undefined;
+  const overwritten = await writeProject(target, answers, intoExisting, hooks);
   const shown = relative(process.cwd(), target) || '.';
-  console.log(`Created ${answers.name} in ${shown}${answers.features.length ? ` with ${answers.features.join(', ')}` : ''}.`);
+  console.log(`${out.green('Created')} ${out.bold(answers.name)} in ${shown === '.' ? 'the current directory' : shown}${answers.features.length ? ` with ${answers.features.join(', ')}` : ''}.`);
+  if (overwritten.length) console.log(`Overwrote ${overwritten.length} existing file${overwritten.length === 1 ? '' : 's'} (--force): ${overwritten.join(', ')}`);
 
   if (git ?? true) console.log(gitInit(target));
   const cd = shown === '.' ? [] : [`cd ${JSON.stringify(shown).slice(1, -1).includes(' ') ? JSON.stringify(shown) : shown}`];
-  const plan = installPlan(answers.packageManager);
+  const plan = installPlan(answers, python);
   if (plan.note) console.log(plan.note);
   if (install_ ?? false) {
-    if (!install(target, plan.commands)) {
-      console.error(`Installing the dependencies failed; the project itself is complete. Retry with:\n  ${[...cd, ...plan.commands].join('\n  ')}`);
+    if (!(await install(target, plan.steps))) {
+      console.error(`Installing the dependencies failed; the project itself is complete. Retry with:\n  ${[...cd, ...plan.steps.map(shownCommand)].join('\n  ')}`);
       return EXIT.install;
     }
   }
-  const train = answers.features.includes('dvc') ? '.venv/bin/dvc repro' : '.venv/bin/python src/train.py';
-  const steps = [...cd, ...(install_ ? [] : plan.commands), train, '.venv/bin/python -m pytest'];
-  console.log(`\nNext steps:\n  ${steps.join('\n  ')}\n\nPush to GitHub and the workflow in .github/workflows runs the same steps.`);
+  const steps = [...cd, ...(install_ ? [] : plan.steps.map(shownCommand)), ...runSteps(answers)];
+  const upgrade = runPackage(detectLauncher(process.env.npm_config_user_agent), 'create-ml-ci-cd@latest', 'upgrade');
+  console.log(
+    `\n${out.bold('Next steps:')}\n  ${steps.join('\n  ')}\n\nPush to GitHub and the workflow in .github/workflows runs the same steps.\n` +
+      `When the templates improve, \`${upgrade}\` brings the changes in without losing your edits.`,
+  );
   return EXIT.ok;
 }

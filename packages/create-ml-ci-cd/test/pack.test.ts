@@ -74,6 +74,23 @@ describe('the packed create-ml-ci-cd', { timeout: 120_000 }, () => {
     expect(shipped.filter((path) => path.startsWith('templates/')).sort()).toEqual(templates.sort());
   });
 
+  it('is ready to publish: README, LICENSE and the metadata npm shows', () => {
+    const shipped = packed.files.map((f) => f.path);
+    expect(shipped).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
+    const readme = readFileSync(join(dirname(packedBin), 'README.md'), 'utf8');
+    expect(readme).toMatch(/^# create-ml-ci-cd\n/);
+    // The user part of the repository's README: the options table, and not the developers' part.
+    expect(readme).toContain('--package-manager');
+    expect(readme).not.toContain('## Developing');
+    const manifest = JSON.parse(readFileSync(join(dirname(packedBin), 'package.json'), 'utf8'));
+    expect(manifest.repository).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/.+\.git$/), directory: 'packages/create-ml-ci-cd' });
+    expect(manifest.homepage).toMatch(/^https:\/\//);
+    expect(manifest.bugs.url).toMatch(/^https:\/\/.+\/issues$/);
+    expect(manifest.keywords).toEqual(expect.arrayContaining(['mlops', 'create']));
+    expect(manifest.engines.node).toBe('^20.19.0 || >=22.12.0');
+    expect(manifest.license).toBe('MIT');
+  });
+
   it('prints the same --version and --help as the repo build', () => {
     const cwd = temp();
     const version = run(packedBin, ['--version'], cwd);

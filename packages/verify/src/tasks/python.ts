@@ -1,36 +1,22 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { RECORD_FILE } from '@create-ml-ci-cd/core';
+import { RECORD_FILE, findPython, probePython } from '@create-ml-ci-cd/core';
 import { checksDir, tool, toolsBin, verifyDir, type TaskContext } from './context.js';
 
 /**
- * The interpreter for a scenario's venv, found like the setup-python stand-in finds one (pyenv's
- * `versions/3.X.*`, then `python3.X` on PATH), else the host's `python3`. The project's files
- * (workflow, pyproject, Dockerfile) say 3.X either way; when the host lacks it only the local venv
- * differs, and setup's result and the summary record both.
+ * The interpreter for a scenario's venv: the project's Python found as the CLI's `--install` finds
+ * it (core's findPython: pyenv's `versions/3.X.*`, then `python3.X` on PATH), else the host's
+ * `python3`. The project's files (workflow, pyproject, Dockerfile) say 3.X either way; when the host
+ * lacks it only the local venv differs, and setup's result and the summary record both.
  */
 export function hostPython(wanted: string): { path: string; version: string; matches: boolean } {
-  const pyenv = process.env.PYENV_ROOT ?? join(homedir(), '.pyenv');
-  const pyenvVersions = existsSync(join(pyenv, 'versions'))
-    ? readdirSync(join(pyenv, 'versions'))
-        .filter((v) => v === wanted || v.startsWith(`${wanted}.`))
-        .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))
-        .map((v) => join(pyenv, 'versions', v, 'bin', `python${wanted}`))
-    : [];
-  let fallback: { path: string; version: string; matches: boolean } | undefined;
-  for (const candidate of [...pyenvVersions, `python${wanted}`, 'python3']) {
-    const probe = spawnSync(candidate, ['-c', 'import sys, platform, venv; print(sys.executable); print(platform.python_version())'], { encoding: 'utf8' });
-    if (probe.status !== 0) continue;
-    const [path, version] = probe.stdout.trim().split('\n');
-    const found = { path, version, matches: version === wanted || version.startsWith(`${wanted}.`) };
-    if (found.matches) return found;
-    fallback ??= found;
-  }
-  if (fallback) return fallback;
-  throw new Error('No python3 on PATH: install Python 3.10 or newer.');
+  const found = findPython(wanted);
+  if (found) return { ...found, matches: true };
+  const fallback = probePython('python3');
+  if (fallback) return { ...fallback, matches: false };
+  throw new Error('No python3 on PATH: install Python 3.11 or newer.');
 }
 
 /** For Nx's hash: what hostPython would look at (shell, run by Nx as a runtime input). */
