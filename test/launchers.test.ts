@@ -4,7 +4,7 @@
 // file system, where the render used to crash. pnpm, Yarn 1 and Bun are this workspace's
 // devDependencies; Yarn Berry comes through corepack (bundled with Node 20 and 22).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, listTree, readJson, repoRoot, tempDir } from './support/cli.js';
@@ -95,5 +95,44 @@ describe('every launcher, through a registry, from an empty cache', () => {
     const tree = listTree(join(cwd, 'demo'));
     expect(tree).toEqual(listTree(join(reference, 'demo')));
     for (const file of tree) expect(readFileSync(join(cwd, 'demo', file)).equals(readFileSync(join(reference, 'demo', file))), file).toBe(true);
+  }, 300_000);
+});
+
+describe('upgrade fetches the recorded version through the launcher that runs it', () => {
+  const next = '0.999.0';
+  beforeAll(async () => {
+    await registry.publish(packageDir, { version: next });
+  }, 300_000);
+
+  const upgraders: Record<string, [keyof typeof settings, string, (spec: string) => string[]]> = {
+    npx: ['npm', 'npx', (spec) => ['--yes', spec, 'upgrade', '--yes']],
+    'pnpm dlx': ['pnpm', localBin('pnpm'), (spec) => ['dlx', spec, 'upgrade', '--yes']],
+    'yarn dlx (Berry, PnP)': ['berry', 'corepack', (spec) => [`yarn@${YARN_BERRY}`, 'dlx', spec, 'upgrade', '--yes']],
+    bunx: ['bun', localBin('bunx'), (spec) => [spec, 'upgrade', '--yes']],
+  };
+  it.each(Object.keys(upgraders))('%s', async (name) => {
+    const [family, command, argv] = upgraders[name];
+    const home = tempDir();
+    const cwd = join(home, 'work');
+    mkdirSync(cwd);
+    writeFileSync(join(cwd, '.yarnrc.yml'), 'nodeLinker: pnp\n');
+    const identity = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+    const created = await cli(['demo', '--yes'], { cwd, env: identity });
+    expect(created.exitCode, created.stderr).toBe(0);
+    const run = await execa(command, argv(`create-ml-ci-cd@${next}`), {
+      cwd: join(cwd, 'demo'),
+      // The launcher on PATH, as for a user who has it installed.
+      env: registry.env({
+        cache: registry.freshCache(),
+        extra: { NO_COLOR: '1', HOME: home, XDG_CACHE_HOME: join(home, '.cache'), PATH: `${dirname(localBin('pnpm'))}${delimiter}${process.env.PATH}`, ...identity, ...settings[family](home) },
+      }),
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      timeout: 240_000,
+    });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain(`Fetching create-ml-ci-cd@${version} through ${family === 'berry' ? 'yarn' : family} to re-render`);
+    expect(readJson(join(cwd, 'demo/.create-ml-ci-cd.json')).version).toBe(next);
   }, 300_000);
 });

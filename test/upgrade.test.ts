@@ -264,7 +264,7 @@ describe('create-ml-ci-cd upgrade', () => {
     });
     const result = await upgrade(dir, ['--yes'], { from: '', extra: { npm_config_offline: 'true', npm_config_registry: 'http://127.0.0.1:9/' } });
     expect(result.exitCode).toBe(3);
-    expect(result.stdout).toMatch(/Could not run create-ml-ci-cd@0\.0\.1 through npm .*nothing is overwritten/);
+    expect(result.stdout).toMatch(/Could not run create-ml-ci-cd@0\.0\.1 \(through npm: .*nothing is overwritten/);
     const readme = read(dir, 'README.md');
     expect(readme).toMatch(/^# proj\n\nIris demo\n\n## Usage\n\n<<<<<<< current\nTrain [\s\S]*\n=======\n[\s\S]*\(B\)\.\n>>>>>>> create-ml-ci-cd@/);
     expect(read(dir, 'old.txt')).toBe('dropped by B\n');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { RECORD_FILE, normalizeAnswers, projectRecord, renderProject, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
 import { Interrupted } from '@create-ml-ci-cd/core/upgrade';
+import { detectLauncher } from './launcher.js';
 import { cleanupOnSignal } from './runtime.js';
 
 const PACKAGE = 'create-ml-ci-cd';
@@ -55,9 +56,27 @@ function run(command: string, args: string[], options: { cwd: string; env: NodeJ
   });
 }
 
+/**
+ * How to run `spec` once through the launcher that started this run (`pnpm dlx`, `yarn dlx`,
+ * `bunx`), by the launcher's own executable (`npm_execpath`, else its name on PATH), so its
+ * registry settings apply; then npm if that fails; only npm for npm and Yarn 1, which cannot run a
+ * package once.
+ */
+function fetchers(spec: string, args: string[], env: NodeJS.ProcessEnv): { name: string; command: string; argv: string[] }[] {
+  const npm = { name: 'npm', command: 'npm', argv: ['exec', '--yes', `--package=${spec}`, '--', PACKAGE, ...args] };
+  const launcher = detectLauncher(env.npm_config_user_agent);
+  if (launcher === 'npm' || launcher === 'yarn-classic') return [npm];
+  // pnpm dlx sets no npm_execpath: its `pnpm` is on PATH.
+  const execpath = env.npm_execpath ?? launcher;
+  const viaNode = /\.[cm]?js$/.test(execpath);
+  const command = viaNode ? process.execPath : execpath;
+  const prefix = viaNode ? [execpath] : [];
+  const once = { pnpm: ['dlx', spec], yarn: ['dlx', spec], bun: ['x', spec] }[launcher];
+  return [{ name: launcher, command, argv: [...prefix, ...once, ...args] }, npm];
+}
+
 async function fetchBase(recorded: { version: string; answers: RawAnswers }, cwd: string): Promise<Base> {
   const spec = `${PACKAGE}@${recorded.version}`;
-  console.log(`Fetching ${spec} to re-render the templates this project was generated from...`);
   const tmp = mkdtempSync(join(tmpdir(), 'create-ml-ci-cd-base-'));
   const release = cleanupOnSignal(() => rmSync(tmp, { recursive: true, force: true }));
   try {
@@ -67,16 +86,19 @@ async function fetchBase(recorded: { version: string; answers: RawAnswers }, cwd
     const out = join(tmp, 'project');
     const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
     for (const key of Object.keys(env)) if (key.startsWith('CREATE_ML_CI_CD_')) delete env[key];
-    // Run from the project so a project-level .npmrc applies too.
-    const result = await run('npm', ['exec', '--yes', `--package=${spec}`, '--', PACKAGE, out, '--answers', record, '--yes', '--no-git', '--no-install'], { cwd, env });
-    // Killed by a signal, or exited with a shell's 128 + signal code (npm passes Ctrl-C on that way).
-    const signal = result.signal ?? (result.status === 130 ? 'SIGINT' : result.status === 143 ? 'SIGTERM' : null);
-    if (signal) throw new Interrupted(signal, `Interrupted (${signal}) while fetching ${spec}; nothing was changed.`);
-    if (result.error || result.status !== 0) {
-      const reason = result.error?.message ?? lastLines(result.output);
-      return { files: null, problem: `Could not run ${spec} through npm (${reason})` };
+    const problems: string[] = [];
+    for (const fetcher of fetchers(spec, [out, '--answers', record, '--yes', '--no-git', '--no-install'], env)) {
+      console.log(`Fetching ${spec} through ${fetcher.name} to re-render the templates this project was generated from...`);
+      // Run from the project so a project-level .npmrc (or .yarnrc.yml, bunfig.toml) applies too.
+      const result = await run(fetcher.command, fetcher.argv, { cwd, env });
+      // Killed by a signal, or exited with a shell's 128 + signal code (npm passes Ctrl-C on that way).
+      const signal = result.signal ?? (result.status === 130 ? 'SIGINT' : result.status === 143 ? 'SIGTERM' : null);
+      if (signal) throw new Interrupted(signal, `Interrupted (${signal}) while fetching ${spec}; nothing was changed.`);
+      if (!result.error && result.status === 0) return { files: readTree(out) };
+      problems.push(`through ${fetcher.name}: ${result.error?.message ?? lastLines(result.output)}`);
+      rmSync(out, { recursive: true, force: true });
     }
-    return { files: readTree(out) };
+    return { files: null, problem: `Could not run ${spec} (${problems.join('; ')})` };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
     release();
