@@ -180,6 +180,14 @@ describe('create-ml-ci-cd upgrade', () => {
     const current = await upgrade(dir, ['--check'], { from: templatesB });
     expect(current.exitCode, current.stdout).toBe(0);
     expect(current.stdout).toMatch(/up to date[\s\S]*carry your edits, which upgrade keeps: README\.md/);
+
+    // A managed file the user deleted is said to be deleted, not to carry edits.
+    git(dir, 'rm', '-q', 'NEW.md');
+    commitAll(dir);
+    const deleted = await upgrade(dir, ['--check'], { from: templatesB });
+    expect(deleted.exitCode, deleted.stdout).toBe(0);
+    expect(deleted.stdout).toContain('1 managed file(s) you deleted stay deleted: NEW.md.');
+    expect(deleted.stdout).not.toMatch(/carry your edits[^\n]*NEW/);
   });
 
   it('--dry-run prints the plan and a unified diff and writes nothing', async () => {

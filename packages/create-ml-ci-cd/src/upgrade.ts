@@ -304,8 +304,13 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
   if (!writes && obstacles.length) console.log(`Upgrade would stop: ${obstacleText}.`);
 
   if (options.check) {
-    const edited = plan.filter((p) => p.action === 'keep' || p.action === 'keep-modified').map((p) => p.path);
-    const note = edited.length ? `\n${edited.length} managed file(s) carry your edits, which upgrade keeps: ${edited.join(', ')}.` : '';
+    const kept = plan.filter((p) => p.action === 'keep' || p.action === 'keep-modified').map((p) => p.path);
+    const deleted = kept.filter((path) => !existsSync(join(dir, path)));
+    const edited = kept.filter((path) => !deleted.includes(path));
+    const note = [
+      ...(edited.length ? [`\n${edited.length} managed file(s) carry your edits, which upgrade keeps: ${edited.join(', ')}.`] : []),
+      ...(deleted.length ? [`\n${deleted.length} managed file(s) you deleted stay deleted: ${deleted.join(', ')}.`] : []),
+    ].join('');
     if (changing.length === 0 && moved.length === 0 && !recordChanges) {
       console.log(`${project} is up to date with create-ml-ci-cd ${version}.${note}`);
       const kept = planLines(plan.filter((p) => p.action === 'keep-link'), true);
