@@ -15,6 +15,8 @@ more than quality_gate.max_drop AND p < quality_gate.alpha: a drop large enough 
 unlikely to be noise. On 30 rows one misclassification is 0.033 of accuracy, so a threshold on the
 drop alone fires on seed noise; the test needs a consistent pattern of new mistakes.
 
+It also fails when this model's accuracy on its whole evaluation set is below
+quality_gate.min_accuracy, the same minimum train.py enforces, but read from --params.
 Settings are read from --params: on a pull request the workflow passes the BASE branch's
 params.yaml, so a change cannot loosen the gate that judges it.
 Exit status: 0 passed (or no baseline to compare with), 1 regressed, 2 bad input.
@@ -38,6 +40,7 @@ COLUMNS = ["row_id", "actual", "predicted"]
 class Settings:
     max_drop: float
     alpha: float
+    min_accuracy: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -78,11 +81,19 @@ class Paired:
 
 def gate_settings(params: dict[str, Any]) -> Settings:
     gate = params.get("quality_gate") or {}
-    values = {"max_drop": gate.get("max_drop", 0.0), "alpha": gate.get("alpha", 0.05)}
+    values = {
+        "max_drop": gate.get("max_drop", 0.0),
+        "alpha": gate.get("alpha", 0.05),
+        "min_accuracy": gate.get("min_accuracy", 0.0),
+    }
     for key, value in values.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise ValueError(f"quality_gate.{key} must be a number from 0 to 1, got {value!r}")
-    return Settings(float(values["max_drop"]), float(values["alpha"]))
+    return Settings(**{key: float(value) for key, value in values.items()})
+
+
+def accuracy(predictions: pd.DataFrame) -> float:
+    return float((predictions.actual == predictions.predicted).mean())
 
 
 def load_predictions(path: Path) -> pd.DataFrame:
@@ -118,7 +129,8 @@ def paired(base: pd.DataFrame, current: pd.DataFrame, settings: Settings) -> Pai
 def describe(p: Paired) -> str:
     return (
         f"accuracy on the {p.rows} shared evaluation rows {p.base_accuracy:.4f} -> {p.current_accuracy:.4f} "
-        f"(change {-p.drop:+.4f}); the baseline alone is right on {p.base_only_right} rows, this model alone on "
+        f"(change {p.current_accuracy - p.base_accuracy:+.4f}); the baseline alone is right on "
+        f"{p.base_only_right} rows, this model alone on "
         f"{p.current_only_right}; McNemar one-sided p = {p.p_value:.3g} "
         f"(fails when the drop is more than {p.settings.max_drop} and p < {p.settings.alpha})"
     )
@@ -145,25 +157,35 @@ def main(argv: list[str] | None = None) -> int:
         gate_params = read_yaml(args.params)
         settings = gate_settings(gate_params)
         layout = read_yaml(ROOT / "params.yaml")
+        current = load_predictions(predictions_path(args.current, layout))
         base_file = predictions_path(args.base, layout)
-        if not base_file.is_file():
-            print(f"No predictions for {args.label} ({base_file}); nothing to compare, the regression gate passes.")
-            return 0
-        result = paired(load_predictions(base_file), load_predictions(predictions_path(args.current, layout)), settings)
+        result = paired(load_predictions(base_file), current, settings) if base_file.is_file() else None
     except (OSError, ValueError, KeyError, yaml.YAMLError) as e:
         print(f"Regression gate: {e}", file=sys.stderr)
         return 2
 
-    if result.eval_set_changed:
+    failed = []
+    if accuracy(current) < settings.min_accuracy:
+        failed.append(
+            f"because accuracy {accuracy(current):.4f} is below quality_gate.min_accuracy {settings.min_accuracy} "
+            f"of {args.params}"
+        )
+    if result is not None and result.eval_set_changed:
         print(
             f"The evaluation set changed: {result.only_current} rows only in this run's, {result.only_base} only in "
             f"{args.label}'s; the gate compares the {result.rows} rows both have."
         )
-    if result.regressed:
-        print(f"Regression gate failed against {args.label}: {describe(result)}.", file=sys.stderr)
-        print("Improve the model; the settings are quality_gate.max_drop and .alpha in params.yaml.", file=sys.stderr)
+    if result is not None and result.regressed:
+        failed.append(f"against {args.label}: {describe(result)}")
+    for reason in failed:
+        print(f"Regression gate failed {reason}.", file=sys.stderr)
+    if failed:
+        print("Improve the model; the settings are quality_gate.* in params.yaml.", file=sys.stderr)
         return 1
-    print(f"Regression gate passed against {args.label}: {describe(result)}.")
+    if result is None:
+        print(f"No predictions for {args.label} ({base_file}); nothing to compare, the regression gate passes.")
+    else:
+        print(f"Regression gate passed against {args.label}: {describe(result)}.")
     return 0
 
 

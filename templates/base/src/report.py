@@ -91,7 +91,8 @@ def gate_section(result: Paired | None, base_label: str, settings: Settings, fro
         f"| accuracy | {number(result.base_accuracy)} | {number(result.current_accuracy)} |",
         f"| rows only this model got right | {result.base_only_right} | {result.current_only_right} |",
         "",
-        f"Change in accuracy {-result.drop:+.4f}; McNemar one-sided p = {result.p_value:.3g}.",
+        f"Change in accuracy {result.current_accuracy - result.base_accuracy:+.4f}; "
+        f"McNemar one-sided p = {result.p_value:.3g}.",
     ]
     if result.eval_set_changed:
         lines += [
@@ -113,6 +114,13 @@ def render(
     changed_params: list[tuple[str, Any, Any]] | None = None,
 ) -> str:
     lines = [MARKER, "### Model report", "", *gate_section(result, base_label, settings, gate_from_base), ""]
+    if current.get("accuracy", 1.0) < settings.min_accuracy:
+        source = f"{cell(base_label)}'s" if gate_from_base else "this change's"
+        lines += [
+            f"❌ **Below the minimum:** accuracy {current['accuracy']:.4f} is below `quality_gate.min_accuracy` "
+            f"{settings.min_accuracy} ({source} `params.yaml`).",
+            "",
+        ]
     names = [*current, *(name for name in base if name not in current)]
     lines += [f"| Metric | {cell(base_label)} | This change | Change |", "|---|---:|---:|---:|"]
     for name in names:

@@ -103,13 +103,24 @@ def test_real_models_more_trees_pass_and_no_petal_features_fail(params, rows) ->
 
 
 def test_main_reads_the_settings_it_is_given_not_the_current_ones(tmp_path, params, capsys) -> None:
-    base = write_run(tmp_path / "base", params, table([True] * 30))
-    current = write_run(tmp_path / "current", params, table([False] * 6 + [True] * 24))
+    base = write_run(tmp_path / "base", params, table([True] * 60))
+    current = write_run(tmp_path / "current", params, table([False] * 6 + [True] * 54))  # 0.9: the minimum
     loose = tmp_path / "loose.yaml"
     loose.write_text(yaml.safe_dump({**params, "quality_gate": {**params["quality_gate"], "max_drop": 0.5}}))
     assert main(["--base", base, "--current", current]) == 1
     assert "McNemar one-sided p = 0.0156" in capsys.readouterr().err
     assert main(["--base", base, "--current", current, "--params", str(loose)]) == 0
+
+
+def test_main_fails_below_the_minimum_of_the_settings_it_is_given(tmp_path, params, capsys) -> None:
+    current = write_run(tmp_path / "current", params, table([True] * 8 + [False] * 2))
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(yaml.safe_dump({**params, "quality_gate": {**params["quality_gate"], "min_accuracy": 0.9}}))
+    assert main(["--base", str(tmp_path / "missing"), "--current", current, "--params", str(strict)]) == 1
+    assert "accuracy 0.8000 is below quality_gate.min_accuracy" in capsys.readouterr().err
+    loose = tmp_path / "loose.yaml"
+    loose.write_text(yaml.safe_dump({**params, "quality_gate": {**params["quality_gate"], "min_accuracy": 0.5}}))
+    assert main(["--base", str(tmp_path / "missing"), "--current", current, "--params", str(loose)]) == 0
 
 
 def test_main_passes_without_a_baseline_and_refuses_bad_input(tmp_path, params, capsys) -> None:

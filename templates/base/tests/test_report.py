@@ -23,6 +23,8 @@ Change in accuracy -0.2000; McNemar one-sided p = 0.0156.
 ⚠️ **The evaluation set changed**: 2 rows are only in this change's, 0 only in main's (new or edited \
 data, or a new `data.test_size`). The gate compares the 30 rows both have.
 
+❌ **Below the minimum:** accuracy 0.8125 is below `quality_gate.min_accuracy` 0.9 (main's `params.yaml`).
+
 | Metric | main | This change | Change |
 |---|---:|---:|---:|
 | accuracy | 1.0000 | 0.8125 | -0.1875 |
