@@ -114,7 +114,7 @@ describe('model report and regression gate (src/report.py, src/gate.py)', () => 
 });
 
 describe('drift check (src/drift.py)', () => {
-  it('flags a shifted sample and stays quiet on the training data', async () => {
+  it('flags a shifted sample, stays quiet on the training data, and tells bad input and too little data apart', async () => {
     const dir = tempDir();
     const rows = readFileSync(join(projects.base, 'data/iris.csv'), 'utf8').trim().split('\n');
     const header = rows[0].split(',');
@@ -130,15 +130,21 @@ describe('drift check (src/drift.py)', () => {
     const found = await run(projects.base, ['src/drift.py', join(dir, 'shifted.csv'), '--output', join(dir, 'drift.md')]);
     expect(found.exitCode, found.all).toBe(1);
     expect(readFileSync(join(dir, 'drift.md'), 'utf8')).toContain('**Drift found in 1 of 4 features: petal_length.**');
-    const empty = await run(projects.base, ['src/drift.py']); // data/incoming/ holds only its README
-    expect(empty.exitCode).toBe(0);
-    expect(empty.all).toContain('Nothing to check');
+    // No prediction log and data/incoming/ holds only its README: not judged, its own exit status.
+    const empty = await run(projects.base, ['src/drift.py']);
+    expect(empty.exitCode, empty.all).toBe(3);
+    expect(empty.all).toContain('too few to judge');
+    // A non-numeric cell is bad input (2), not drift (1), and the message names it.
+    writeFileSync(join(dir, 'bad.csv'), [rows[0], ...sample, 'x,3.0,1.4,0.2,setosa'].join('\n'));
+    const bad = await run(projects.base, ['src/drift.py', join(dir, 'bad.csv')]);
+    expect(bad.exitCode, bad.all).toBe(2);
+    expect(bad.all).toContain('line 52, column sepal_length');
   });
 });
 
 describe('the generated projects pass their own tests of these modules', () => {
   it.each(['base', 'mlflow'] as const)('%s', async (name) => {
-    const tests = ['tests/test_report.py', 'tests/test_gate.py', 'tests/test_drift.py', 'tests/test_rollback.py'];
+    const tests = ['tests/test_data.py', 'tests/test_report.py', 'tests/test_gate.py', 'tests/test_drift.py', 'tests/test_rollback.py'];
     const result = await run(projects[name], ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', ...tests]);
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toMatch(/\d+ passed/);

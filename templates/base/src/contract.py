@@ -26,13 +26,14 @@ class Feature:
     description: str = ""
 
 
-# Iris measurements in centimetres. The ranges are what a real flower can measure, a little wider
-# than the 150 rows seen so far, so new valid rows pass and a unit or typing error does not.
+# Iris measurements in centimetres. The ranges are what a real flower can measure, wider than the
+# 150 rows seen so far (so new valid rows pass, and drift shows as drift), while a unit or typing
+# error (mm for cm, a minus sign) does not pass.
 FEATURES = (
-    Feature("sepal_length", 3.0, 9.0, "sepal length, cm"),
-    Feature("sepal_width", 1.5, 5.5, "sepal width, cm"),
-    Feature("petal_length", 0.5, 8.0, "petal length, cm"),
-    Feature("petal_width", 0.05, 3.5, "petal width, cm"),
+    Feature("sepal_length", 3.0, 10.0, "sepal length, cm"),
+    Feature("sepal_width", 1.5, 6.0, "sepal width, cm"),
+    Feature("petal_length", 0.5, 10.0, "petal length, cm"),
+    Feature("petal_width", 0.05, 4.0, "petal width, cm"),
 )
 LABELS = ("setosa", "versicolor", "virginica")
 # No column may be empty: the model cannot take a missing value, and a missing label cannot be scored.
@@ -61,10 +62,11 @@ def schema(target: str | None):
     return pa.DataFrameSchema(columns, strict=True, ordered=True)
 
 
-def validate(df: pd.DataFrame, target: str | None, source: str | Path = "data") -> pd.DataFrame:
+def validate(df: pd.DataFrame, target: str | None, source: str | Path = "data", header: bool = True) -> pd.DataFrame:
     """The data with numbers coerced to float; ContractError naming every failing cell otherwise.
 
-    Rows are named as CSV lines (the header is line 1), so `line 152` is the 152nd line of the file.
+    Rows are named as lines of the file they came from: with a header line (CSV), `line 152` is
+    the 152nd line, row 151; without one (JSONL), line N is row N.
     With `target=None` the data must have the features only (recent data that is not labelled).
     """
     import pandera.errors
@@ -72,11 +74,11 @@ def validate(df: pd.DataFrame, target: str | None, source: str | Path = "data") 
     try:
         return schema(target).validate(df, lazy=True)
     except pandera.errors.SchemaErrors as e:
-        raise ContractError(describe(e.failure_cases, source)) from None
+        raise ContractError(describe(e.failure_cases, source, first_line=2 if header else 1)) from None
 
 
-def describe(failures: pd.DataFrame, source: str | Path, limit: int = 10) -> str:
-    """One line naming each failing cell once: `line 152, column petal_width: -1.0 fails in_range(0.05, 3.5)`."""
+def describe(failures: pd.DataFrame, source: str | Path, limit: int = 10, first_line: int = 2) -> str:
+    """One line naming each failing cell once: `line 152, column petal_width: -1.0 fails in_range(0.05, 4.0)`."""
     problems: dict[tuple[Any, Any], str] = {}
     for failure in failures.itertuples(index=False):
         if failure.check == "column_in_dataframe":
@@ -86,7 +88,7 @@ def describe(failures: pd.DataFrame, source: str | Path, limit: int = 10) -> str
         elif pd.isna(failure.column):
             problems.setdefault((None, None), f"the table: {failure.failure_case!r} fails {failure.check}")
         elif pd.notna(failure.index):
-            line = int(failure.index) + 2
+            line = int(failure.index) + first_line
             text = f"line {line}, column {failure.column}: {failure.failure_case!r} fails {failure.check}"
             problems.setdefault((line, failure.column), text)
         # A whole-column failure after a cell already failed (a check that cannot compare 'abc') says nothing new.
