@@ -79,7 +79,7 @@ sed -i '3s/"sepal_width": [0-9.]*/"sepal_width": "abc"/' "$LOG/day4.jsonl"
 commit "A broken record"
 ml_run bad drift.yml workflow_dispatch "$(ml_payload workflow_dispatch)"
 expect_eq "bad: check job" "$(job_result bad check)" failure
-expect_contains "bad: the check names the record" "$(cat "$WORK/runs/bad.txt")" "line 3, column sepal_width"
+expect_contains "bad: the check names the record" "$(cat "$WORK/runs/bad/act.jsonl")" "line 3, column sepal_width: 'abc' fails"
 expect_eq "bad: issue job" "$(job_result bad issue)" skipped
 
 git -C "$PROJ" rm -rq logs

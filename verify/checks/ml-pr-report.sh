@@ -32,6 +32,10 @@ pr='.pull_request.base.sha = $base | .pull_request.head.sha = $head'
 ml_run drop ml_pipeline.yml pull_request "$(ml_payload pull_request "$pr")"
 expect_eq "drop: training (its own loosened minimum)" "$(job_result drop pipeline)" failure
 expect_eq "drop: regression gate (the base's settings)" "$(step_result drop pipeline 'Regression gate against the base branch')" failure
+if ! ml_has dvc; then # with DVC the base's committed outputs are read instead
+  expect_eq "drop: base branch installed into its own environment" "$(step_result drop pipeline "Install the base branch's requirements")" success
+  expect_eq "drop: base branch trained there" "$(step_result drop pipeline 'Train the base branch')" success
+fi
 expect_eq "drop: comment job" "$(job_result drop comment)" success
 expect_eq "drop: comments on the pull request" "$(github '.comments | length')" 1
 body="$(github '.comments[0].body')"
