@@ -72,8 +72,9 @@ def test_settings_come_from_params(params) -> None:
 
 
 def forest(params, seed: int, **model) -> RandomForestClassifier:
+    """The generated project's model as it started, whatever params.yaml says now, changed by `model`."""
     p = copy.deepcopy(params)
-    p["model"].update(model)
+    p["model"] = {"n_estimators": 100, "max_depth": 5, "min_samples_leaf": 1, **model}
     p["seed"] = seed
     return train.build_model(p)
 
@@ -92,7 +93,7 @@ def scored(model, rows, params) -> pd.DataFrame:
 
 
 def test_real_models_more_trees_pass_and_no_petal_features_fail(params, rows) -> None:
-    settings = gate_settings(params)
+    settings = SETTINGS
     base = scored(forest(params, 0), rows, params)
     assert not paired(base, scored(forest(params, 0, n_estimators=150), rows, params), settings).regressed
     assert not paired(base, scored(forest(params, 1), rows, params), settings).regressed
@@ -102,25 +103,29 @@ def test_real_models_more_trees_pass_and_no_petal_features_fail(params, rows) ->
     assert paired(base, scored(sepals_only, rows, params), settings).regressed
 
 
+def settings_file(path, params, **gate) -> str:
+    known = {"min_accuracy": 0.9, "max_drop": 0.02, "alpha": 0.05, **gate}
+    path.write_text(yaml.safe_dump({**params, "quality_gate": known}), encoding="utf-8")
+    return str(path)
+
+
 def test_main_reads_the_settings_it_is_given_not_the_current_ones(tmp_path, params, capsys) -> None:
     base = write_run(tmp_path / "base", params, table([True] * 60))
     current = write_run(tmp_path / "current", params, table([False] * 6 + [True] * 54))  # 0.9: the minimum
-    loose = tmp_path / "loose.yaml"
-    loose.write_text(yaml.safe_dump({**params, "quality_gate": {**params["quality_gate"], "max_drop": 0.5}}))
-    assert main(["--base", base, "--current", current]) == 1
+    strict = settings_file(tmp_path / "strict.yaml", params)
+    loose = settings_file(tmp_path / "loose.yaml", params, max_drop=0.5)
+    assert main(["--base", base, "--current", current, "--params", strict]) == 1
     assert "McNemar one-sided p = 0.0156" in capsys.readouterr().err
-    assert main(["--base", base, "--current", current, "--params", str(loose)]) == 0
+    assert main(["--base", base, "--current", current, "--params", loose]) == 0
 
 
 def test_main_fails_below_the_minimum_of_the_settings_it_is_given(tmp_path, params, capsys) -> None:
     current = write_run(tmp_path / "current", params, table([True] * 8 + [False] * 2))
-    strict = tmp_path / "strict.yaml"
-    strict.write_text(yaml.safe_dump({**params, "quality_gate": {**params["quality_gate"], "min_accuracy": 0.9}}))
-    assert main(["--base", str(tmp_path / "missing"), "--current", current, "--params", str(strict)]) == 1
+    strict = settings_file(tmp_path / "strict.yaml", params)
+    assert main(["--base", str(tmp_path / "missing"), "--current", current, "--params", strict]) == 1
     assert "accuracy 0.8000 is below quality_gate.min_accuracy" in capsys.readouterr().err
-    loose = tmp_path / "loose.yaml"
-    loose.write_text(yaml.safe_dump({**params, "quality_gate": {**params["quality_gate"], "min_accuracy": 0.5}}))
-    assert main(["--base", str(tmp_path / "missing"), "--current", current, "--params", str(loose)]) == 0
+    loose = settings_file(tmp_path / "loose.yaml", params, min_accuracy=0.5)
+    assert main(["--base", str(tmp_path / "missing"), "--current", current, "--params", loose]) == 0
 
 
 def test_main_passes_without_a_baseline_and_refuses_bad_input(tmp_path, params, capsys) -> None:
