@@ -60,64 +60,61 @@ describe('--retrain-cron', () => {
 });
 
 describe('model report and regression gate (src/report.py, src/gate.py)', () => {
-  const base = { accuracy: 0.9667, f1_macro: 0.9666 };
+  // Real runs of the generated project's train.py: the base, harmless noise, a planted regression.
+  const params = () => readFileSync(join(projects.base, 'params.yaml'), 'utf8');
+  async function trainInto(dir: string, edit: (params: string) => string = (p) => p) {
+    const file = join(dir, 'params.yaml');
+    writeFileSync(file, edit(params()));
+    const out = await run(projects.base, ['src/train.py', '--params', file, '--out-dir', dir]);
+    expect(out.exitCode, out.all).toBe(0);
+    return dir;
+  }
+  const stump = (p: string) =>
+    p.replace('n_estimators: 100', 'n_estimators: 1').replace(/max_depth: 5\b/, 'max_depth: 1').replace('min_accuracy: 0.9', 'min_accuracy: 0.5');
+  const loosened = (p: string) => stump(p).replace('max_drop: 0.02', 'max_drop: 0.5');
 
-  it('writes the expected Markdown for a known pair of metrics files', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'base.json'), JSON.stringify(base));
-    writeFileSync(join(dir, 'current.json'), JSON.stringify({ accuracy: 0.9, f1_macro: 0.9701 }));
-    const params = readFileSync(join(projects.base, 'params.yaml'), 'utf8');
-    writeFileSync(join(dir, 'base-params.yaml'), params.replace('n_estimators: 100', 'n_estimators: 50'));
+  it('reports the paired numbers, a changed gate and the params, judged by the base settings', async () => {
+    const base = await trainInto(tempDir());
+    const head = await trainInto(tempDir(), loosened);
     const out = await run(projects.base, [
-      'src/report.py', '--base', join(dir, 'base.json'), '--current', join(dir, 'current.json'),
-      '--base-label', 'main', '--base-params', join(dir, 'base-params.yaml'), '--output', join(dir, 'report.md'),
+      'src/report.py', '--base', base, '--current', head, '--base-label', 'main', '--params', join(head, 'params.yaml'),
+      '--base-params', join(base, 'params.yaml'), '--output', join(head, 'report.md'),
     ]);
     expect(out.exitCode, out.all).toBe(0);
-    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toBe(
-      [
-        '<!-- create-ml-ci-cd:model-report -->',
-        '### Model report',
-        '',
-        'Metrics of this change against main. The regression gate allows a drop of at most `0.02` (`quality_gate.max_drop` in `params.yaml`).',
-        '',
-        '| Metric | main | This change | Change | |',
-        '|---|---:|---:|---:|---|',
-        '| accuracy | 0.9667 | 0.9000 | -0.0667 | ❌ regression |',
-        '| f1_macro | 0.9666 | 0.9701 | +0.0035 | ▲ better |',
-        '',
-        '**Regression gate: failed.** accuracy dropped by 0.0667 (from 0.9667 to 0.9000), more than 0.02.',
-        '',
-        '<details><summary>Parameters changed: 1</summary>',
-        '',
-        '| Parameter | main | This change |',
-        '|---|---|---|',
-        '| model.n_estimators | 50 | 100 |',
-        '',
-        '</details>',
-        '',
-      ].join('\n'),
-    );
+    const report = readFileSync(join(head, 'report.md'), 'utf8');
+    expect(report.startsWith('<!-- create-ml-ci-cd:model-report -->\n### Model report\n')).toBe(true);
+    expect(report).toContain("**Regression gate: failed.** It fails when accuracy on the evaluation rows both models scored dropped by more than `max_drop` 0.02 and McNemar's exact test gives p < `alpha` 0.05 (settings from main's `params.yaml`).");
+    expect(report).toMatch(/\| Paired on \d+ evaluation rows \| main \| This change \|/);
+    expect(report).toMatch(/McNemar one-sided p = \d\.\d+e-\d+\./);
+    expect(report).toContain('⚠️ **This change edits the gate settings** (`quality_gate.min_accuracy`, `quality_gate.max_drop`)');
+    expect(report).toContain('| model.n_estimators | 100 | 1 |');
+    expect(report).not.toContain('The evaluation set changed');
   });
 
-  it('fails on a planted drop and passes otherwise', async () => {
-    const dir = tempDir();
-    const gate = async (current: object) => {
-      writeFileSync(join(dir, 'base.json'), JSON.stringify(base));
-      writeFileSync(join(dir, 'current.json'), JSON.stringify(current));
-      return run(projects.base, ['src/gate.py', '--base', join(dir, 'base.json'), '--current', join(dir, 'current.json')]);
-    };
-    const dropped = await gate({ accuracy: 0.9333, f1_macro: 0.9666 });
-    expect(dropped.exitCode).toBe(1);
-    expect(dropped.all).toContain('Regression gate failed: accuracy dropped by 0.0334');
-    expect((await gate({ accuracy: 0.9467, f1_macro: 0.9666 })).exitCode).toBe(0); // within 0.02
-    expect((await gate({ accuracy: 0.98, f1_macro: 0.97 })).exitCode).toBe(0);
-    const none = await run(projects.base, ['src/gate.py', '--base', join(dir, 'missing.json'), '--current', join(dir, 'current.json')]);
+  it('fails a planted regression even under its own loosened settings, and passes noise', async () => {
+    const base = await trainInto(tempDir());
+    const gate = (current: string, settings: string) =>
+      run(projects.base, ['src/gate.py', '--base', base, '--current', current, '--params', settings]);
+    const baseSettings = join(base, 'params.yaml');
+    const regressed = await trainInto(tempDir(), loosened);
+    const judged = await gate(regressed, baseSettings);
+    expect(judged.exitCode, judged.all).toBe(1);
+    expect(judged.all).toMatch(/Regression gate failed against the baseline: accuracy on the \d+ shared evaluation rows/);
+    expect(judged.all).toContain('Regression gate failed because accuracy');
+    expect((await gate(regressed, join(regressed, 'params.yaml'))).exitCode).toBe(0); // what the loosened gate alone would say
+    const noise = await trainInto(tempDir(), (p) => p.replace('n_estimators: 100', 'n_estimators: 150'));
+    const passed = await gate(noise, baseSettings);
+    expect(passed.exitCode, passed.all).toBe(0);
+    expect(passed.all).toContain('Regression gate passed');
+    expect((await gate(base, baseSettings)).exitCode).toBe(0);
+    const none = await run(projects.base, ['src/gate.py', '--base', join(base, 'missing'), '--current', noise]);
     expect(none.exitCode).toBe(0);
+    expect(none.all).toContain('nothing to compare');
   });
 });
 
 describe('drift check (src/drift.py)', () => {
-  it('flags a shifted sample and stays quiet on the training data', async () => {
+  it('flags a shifted sample, stays quiet on the training data, and tells bad input and too little data apart', async () => {
     const dir = tempDir();
     const rows = readFileSync(join(projects.base, 'data/iris.csv'), 'utf8').trim().split('\n');
     const header = rows[0].split(',');
@@ -133,15 +130,21 @@ describe('drift check (src/drift.py)', () => {
     const found = await run(projects.base, ['src/drift.py', join(dir, 'shifted.csv'), '--output', join(dir, 'drift.md')]);
     expect(found.exitCode, found.all).toBe(1);
     expect(readFileSync(join(dir, 'drift.md'), 'utf8')).toContain('**Drift found in 1 of 4 features: petal_length.**');
-    const empty = await run(projects.base, ['src/drift.py']); // data/incoming/ holds only its README
-    expect(empty.exitCode).toBe(0);
-    expect(empty.all).toContain('Nothing to check');
+    // No prediction log and data/incoming/ holds only its README: not judged, its own exit status.
+    const empty = await run(projects.base, ['src/drift.py']);
+    expect(empty.exitCode, empty.all).toBe(3);
+    expect(empty.all).toContain('too few to judge');
+    // A non-numeric cell is bad input (2), not drift (1), and the message names it.
+    writeFileSync(join(dir, 'bad.csv'), [rows[0], ...sample, 'x,3.0,1.4,0.2,setosa'].join('\n'));
+    const bad = await run(projects.base, ['src/drift.py', join(dir, 'bad.csv')]);
+    expect(bad.exitCode, bad.all).toBe(2);
+    expect(bad.all).toContain('line 52, column sepal_length');
   });
 });
 
 describe('the generated projects pass their own tests of these modules', () => {
   it.each(['base', 'mlflow'] as const)('%s', async (name) => {
-    const tests = ['tests/test_report.py', 'tests/test_gate.py', 'tests/test_drift.py', 'tests/test_rollback.py'];
+    const tests = ['tests/test_data.py', 'tests/test_report.py', 'tests/test_gate.py', 'tests/test_drift.py', 'tests/test_rollback.py'];
     const result = await run(projects[name], ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', ...tests]);
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toMatch(/\d+ passed/);

@@ -69,6 +69,12 @@ status, body = call("/predict", '{"instances": [[1, 2]]}')
 assert status == 422 and f"expected {len(health['features'])} numbers" in body["detail"][0]["msg"], (status, body)
 status, body = call("/predict", '{"instances": "no"}')
 assert status == 422, (status, body)
+# Finite but far outside the data contract: 422 naming the field, not a 500 from the model.
+status, body = call("/predict", json.dumps({"instances": [[-1e308, 1e308] + [0.0] * (len(health["features"]) - 2)]}))
+assert status == 422 and body["detail"][0]["loc"] == ["body", "instances", 0, health["features"][0]], (status, body)
+named = dict(zip(health["features"], [float(row[f]) for f in health["features"]]))
+status, body = call("/predict", json.dumps({"instances": [named]}))
+assert status == 200 and body == {"predictions": [expected]}, (status, body)
 PY
-say "uvicorn on 127.0.0.1:$port answered /health and a prediction, and 422 to bad payloads"
+say "uvicorn on 127.0.0.1:$port answered /health and a prediction (arrays and named features), and 422 to bad payloads and out-of-range values"
 say "ok"

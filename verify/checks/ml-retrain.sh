@@ -2,8 +2,9 @@
 # retrain.yml under act (push, schedule and dispatch), then src/rollback.py, against a fake GitHub:
 #   1. push to main: the first model passes every gate and is promoted as release model-v1;
 #   2. schedule: retrained, no worse than the champion (model-v1), promoted as model-v2;
-#   3. dispatch after a planted drop on main: the regression gate against the champion fails and
-#      nothing is promoted;
+#   3. dispatch after a planted regression on main (one stump, with min_accuracy lowered so training
+#      itself passes): the regression gate against the champion, re-scored on the same evaluation
+#      rows, fails and nothing is promoted;
 #   4. `python src/rollback.py --download` makes model-v1 the champion again and restores its model.
 # With MLflow the champion is the MLflow alias instead: each run (no tracking server configured here)
 # uploads its local store, which must hold version 1 as champion after push and schedule runs, and no
@@ -52,10 +53,15 @@ expect_eq "schedule: promote job" "$(job_result schedule promote)" success
 expect_eq "schedule: releases" "$(github '[.releases[].tagName] | join(",")')" model-v1,model-v2
 expect_contains "schedule: release notes" "$(github '.releases[1].notes')" "champion model-v1"
 
-sed -i 's/^  max_depth: 5\b/  max_depth: 2/' "$PROJ/params.yaml"
-ml_commit "Shallower trees (planted accuracy drop)"
+sed -i -e 's/^  n_estimators: 100$/  n_estimators: 1/' -e 's/^  max_depth: 5\b/  max_depth: 1/' \
+  -e 's/^  min_accuracy: 0.9$/  min_accuracy: 0.5/' "$PROJ/params.yaml"
+[[ "$(grep -cE '^  (n_estimators: 1|max_depth: 1|min_accuracy: 0.5)( |$)' "$PROJ/params.yaml")" == 3 ]] ||
+  die "could not plant the regression in params.yaml"
+ml_commit "One stump (planted regression)"
 ml_run dispatch retrain.yml workflow_dispatch "$(ml_payload workflow_dispatch)" "${run3[@]}" --input promote=true --input "reason=verify"
+expect_eq "dispatch: training passed its own minimum" "$(step_result dispatch train 'Train and check the quality gate')" success
 expect_eq "dispatch: regression gate" "$(step_result dispatch train 'Regression gate against the champion')" failure
+expect_contains "dispatch: report against the champion" "$(cat "$WORK/runs/dispatch/artifacts/model/notes.md")" "**Regression gate: failed.**"
 expect_eq "dispatch: promote job" "$(job_result dispatch promote)" skipped
 expect_eq "dispatch: releases" "$(github '[.releases[].tagName] | join(",")')" model-v1,model-v2
 [[ -f "$WORK/runs/dispatch/artifacts/model/model.joblib" ]] || die "dispatch: the rejected model was not kept as an artifact"

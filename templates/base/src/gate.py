@@ -1,146 +1,191 @@
-"""Regression gate: fail when a metric is worse than a baseline's by more than the tolerance.
+"""Regression gate: is this model worse than a baseline on the same evaluation rows, beyond chance?
 
-Usage: python src/gate.py --base BASE_METRICS_JSON [--current metrics.json] [--params params.yaml]
+Usage: python src/gate.py --base BASE_DIR [--current DIR] [--params params.yaml] [--label NAME]
 
-The baseline is the base branch's metrics on a pull request, or the current champion's before a
-retrained model is promoted. The tolerance is quality_gate.max_drop in params.yaml: one number for
-every metric, or a mapping from metric name to number (metrics it does not name are not gated).
-Metrics listed in quality_gate.lower_is_better (a loss, an error rate) fail when they rise instead.
-Exit status: 0 passed (or no baseline to compare with), 1 a metric regressed, 2 bad input.
+BASE_DIR and DIR are training runs' output directories: eval/predictions.csv in each (the path
+outputs.predictions names) lists every evaluation row's id, true label and prediction. The baseline
+is the base branch on a pull request, or the champion (re-scored on today's evaluation set with
+`python src/train.py --score MODEL`) before a retrained model is promoted.
+
+The two models are paired row by row on the rows both scored, and compared with McNemar's exact
+test: of the rows where exactly one model is right, the baseline alone is right on b, this model
+alone on c. With no real difference each such row is a coin flip, so the one-sided p-value is
+P(X >= b) for X ~ Binomial(b + c, 1/2). The gate fails when accuracy on the paired rows dropped by
+more than quality_gate.max_drop AND p < quality_gate.alpha: a drop large enough to matter and
+unlikely to be noise. On 30 rows one misclassification is 0.033 of accuracy, so a threshold on the
+drop alone fires on seed noise; the test needs a consistent pattern of new mistakes.
+
+It also fails when this model's accuracy on its whole evaluation set is below
+quality_gate.min_accuracy, the same minimum train.py enforces, but read from --params.
+Settings are read from --params: on a pull request the workflow passes the BASE branch's
+params.yaml, so a change cannot loosen the gate that judges it.
+Exit status: 0 passed (or no baseline to compare with), 1 regressed, 2 bad input.
 """
 
 import argparse
-import json
-import math
 import sys
-from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
+from scipy.stats import binomtest
 
 ROOT = Path(__file__).resolve().parent.parent
+COLUMNS = ["row_id", "actual", "predicted"]
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """One metric of the current run against the baseline."""
+class Settings:
+    max_drop: float
+    alpha: float
+    min_accuracy: float = 0.0
 
-    metric: str
-    current: float | None
-    base: float | None
-    tolerance: float | None
-    lower_is_better: bool = False
+
+@dataclass(frozen=True)
+class Paired:
+    """Two models on the evaluation rows both scored."""
+
+    rows: int
+    base_accuracy: float
+    current_accuracy: float
+    base_only_right: int
+    """b: rows the baseline got right and this model wrong."""
+    current_only_right: int
+    """c: rows this model got right and the baseline wrong."""
+    only_base: int
+    """Rows in the baseline's evaluation set only: the evaluation set changed when this or the next is > 0."""
+    only_current: int
+    settings: Settings
 
     @property
-    def change(self) -> float | None:
-        if self.current is None or self.base is None:
-            return None
-        return self.current - self.base
+    def drop(self) -> float:
+        return self.base_accuracy - self.current_accuracy
 
     @property
-    def worsening(self) -> float:
-        """How much worse than the baseline, in the metric's units (0 when equal or better)."""
-        if self.change is None:
-            return 0.0
-        return max(0.0, self.change if self.lower_is_better else -self.change)
+    def p_value(self) -> float:
+        """One-sided exact McNemar: the chance of b or more baseline-only wins if both are equally good."""
+        n = self.base_only_right + self.current_only_right
+        return 1.0 if n == 0 else float(binomtest(self.base_only_right, n, 0.5, alternative="greater").pvalue)
 
     @property
     def regressed(self) -> bool:
-        # The epsilon keeps a drop of exactly the tolerance (0.9667 - 0.9467 = 0.02000000001) passing.
-        return self.tolerance is not None and self.worsening > self.tolerance + 1e-9
+        # The epsilon keeps a drop of exactly the tolerance passing despite float rounding.
+        return self.drop > self.settings.max_drop + 1e-9 and self.p_value < self.settings.alpha
+
+    @property
+    def eval_set_changed(self) -> bool:
+        return self.only_base > 0 or self.only_current > 0
 
 
-def load_metrics(path: Path) -> dict[str, float]:
-    """Read a metrics JSON file; nested objects are flattened to dotted names, non-numbers ignored."""
-    with open(path, encoding="utf-8") as f:
-        data = json.load(f)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a JSON object of metrics")
-    flat: dict[str, float] = {}
-
-    def walk(prefix: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                walk(f"{prefix}{key}.", inner)
-        elif isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-            flat[prefix[:-1]] = float(value)
-
-    walk("", data)
-    return flat
-
-
-def gate_settings(params: dict[str, Any]) -> tuple[float | dict[str, float], set[str]]:
+def gate_settings(params: dict[str, Any]) -> Settings:
     gate = params.get("quality_gate") or {}
-    max_drop = gate.get("max_drop", 0.0)
-    if isinstance(max_drop, dict):
-        if not all(isinstance(v, int | float) and v >= 0 for v in max_drop.values()):
-            raise ValueError("quality_gate.max_drop: every tolerance must be a number >= 0")
-    elif not isinstance(max_drop, int | float) or isinstance(max_drop, bool) or max_drop < 0:
-        raise ValueError(f"quality_gate.max_drop must be a number >= 0 or a mapping, got {max_drop!r}")
-    return max_drop, set(gate.get("lower_is_better") or [])
+    values = {
+        "max_drop": gate.get("max_drop", 0.0),
+        "alpha": gate.get("alpha", 0.05),
+        "min_accuracy": gate.get("min_accuracy", 0.0),
+    }
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ValueError(f"quality_gate.{key} must be a number from 0 to 1, got {value!r}")
+    return Settings(**{key: float(value) for key, value in values.items()})
 
 
-def compare(
-    current: dict[str, float],
-    base: dict[str, float],
-    max_drop: float | dict[str, float],
-    lower_is_better: Collection[str] = (),
-) -> list[Comparison]:
-    """Every metric of either side, in the current run's order, then those only the baseline has."""
-    names = [*current, *(name for name in base if name not in current)]
-    return [
-        Comparison(
-            metric=name,
-            current=current.get(name),
-            base=base.get(name),
-            tolerance=max_drop.get(name) if isinstance(max_drop, dict) else max_drop,
-            lower_is_better=name in lower_is_better,
-        )
-        for name in names
-    ]
+def accuracy(predictions: pd.DataFrame) -> float:
+    return float((predictions.actual == predictions.predicted).mean())
 
 
-def regressions(comparisons: list[Comparison]) -> list[Comparison]:
-    return [c for c in comparisons if c.regressed]
+def load_predictions(path: Path) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(df.columns) != COLUMNS:
+        raise ValueError(f"{path}: expected the columns {', '.join(COLUMNS)}, got {', '.join(df.columns)}")
+    if df.row_id.duplicated().any():
+        raise ValueError(f"{path}: repeated row_id {df.row_id[df.row_id.duplicated()].iloc[0]}")
+    return df.set_index("row_id")
 
 
-def describe(c: Comparison) -> str:
-    direction = "rose" if c.lower_is_better else "dropped"
-    change = f"from {c.base:.4f} to {c.current:.4f}"
-    return f"{c.metric} {direction} by {c.worsening:.4f} ({change}), more than {c.tolerance}"
+def paired(base: pd.DataFrame, current: pd.DataFrame, settings: Settings) -> Paired:
+    """Pair the two prediction tables on row_id; ValueError when they share no row."""
+    common = base.index.intersection(current.index, sort=False)
+    if common.empty:
+        raise ValueError("the two evaluation sets share no row, so the models cannot be compared on the same data")
+    b, c = base.loc[common], current.loc[common]
+    if (b.actual != c.actual).any():
+        raise ValueError("the same row_id has different labels in the two evaluation sets")
+    base_right, current_right = b.actual == b.predicted, c.actual == c.predicted
+    return Paired(
+        rows=len(common),
+        base_accuracy=float(base_right.mean()),
+        current_accuracy=float(current_right.mean()),
+        base_only_right=int((base_right & ~current_right).sum()),
+        current_only_right=int((current_right & ~base_right).sum()),
+        only_base=len(base) - len(common),
+        only_current=len(current) - len(common),
+        settings=settings,
+    )
+
+
+def describe(p: Paired) -> str:
+    return (
+        f"accuracy on the {p.rows} shared evaluation rows {p.base_accuracy:.4f} -> {p.current_accuracy:.4f} "
+        f"(change {p.current_accuracy - p.base_accuracy:+.4f}); the baseline alone is right on "
+        f"{p.base_only_right} rows, this model alone on "
+        f"{p.current_only_right}; McNemar one-sided p = {p.p_value:.3g} "
+        f"(fails when the drop is more than {p.settings.max_drop} and p < {p.settings.alpha})"
+    )
+
+
+def predictions_path(run_dir: Path, params: dict[str, Any]) -> Path:
+    return run_dir / params["outputs"]["predictions"]
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f) or {}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", type=Path, required=True, help="the baseline's metrics JSON")
-    parser.add_argument("--current", type=Path, default=ROOT / "metrics.json", help="this run's metrics JSON")
-    parser.add_argument("--params", type=Path, default=ROOT / "params.yaml", help="parameters file")
+    parser.add_argument("--base", type=Path, required=True, help="the baseline's output directory")
+    parser.add_argument("--current", type=Path, default=ROOT, help="this run's output directory")
+    parser.add_argument("--params", type=Path, default=ROOT / "params.yaml", help="where the gate settings are read")
     parser.add_argument("--label", default="the baseline", help="what the baseline is, for messages")
     args = parser.parse_args(argv)
 
-    if not args.base.is_file():
-        print(f"No metrics for {args.label} ({args.base}); nothing to compare, the regression gate passes.")
-        return 0
     try:
-        with open(args.params, encoding="utf-8") as f:
-            max_drop, lower = gate_settings(yaml.safe_load(f))
-        comparisons = compare(load_metrics(args.current), load_metrics(args.base), max_drop, lower)
-    except (OSError, ValueError) as e:
+        gate_params = read_yaml(args.params)
+        settings = gate_settings(gate_params)
+        layout = read_yaml(ROOT / "params.yaml")
+        current = load_predictions(predictions_path(args.current, layout))
+        base_file = predictions_path(args.base, layout)
+        result = paired(load_predictions(base_file), current, settings) if base_file.is_file() else None
+    except (OSError, ValueError, KeyError, yaml.YAMLError) as e:
         print(f"Regression gate: {e}", file=sys.stderr)
         return 2
 
-    failed = regressions(comparisons)
-    for c in failed:
-        print(f"Regression gate failed: {describe(c)} against {args.label}.", file=sys.stderr)
-    if failed:
-        print(
-            "Improve the model, or raise quality_gate.max_drop in params.yaml if the drop is intended.",
-            file=sys.stderr,
+    failed = []
+    if accuracy(current) < settings.min_accuracy:
+        failed.append(
+            f"because accuracy {accuracy(current):.4f} is below quality_gate.min_accuracy {settings.min_accuracy} "
+            f"of {args.params}"
         )
+    if result is not None and result.eval_set_changed:
+        print(
+            f"The evaluation set changed: {result.only_current} rows only in this run's, {result.only_base} only in "
+            f"{args.label}'s; the gate compares the {result.rows} rows both have."
+        )
+    if result is not None and result.regressed:
+        failed.append(f"against {args.label}: {describe(result)}")
+    for reason in failed:
+        print(f"Regression gate failed {reason}.", file=sys.stderr)
+    if failed:
+        print("Improve the model; the settings are quality_gate.* in params.yaml.", file=sys.stderr)
         return 1
-    print(f"Regression gate passed against {args.label} (quality_gate.max_drop: {max_drop}).")
+    if result is None:
+        print(f"No predictions for {args.label} ({base_file}); nothing to compare, the regression gate passes.")
+    else:
+        print(f"Regression gate passed against {args.label}: {describe(result)}.")
     return 0
 
 

@@ -1,22 +1,26 @@
-"""Write a model report in Markdown: this run's metrics against a baseline's, and the changed params.
+"""Write a model report in Markdown: the regression gate's paired comparison with a baseline, both
+runs' metrics, the evaluation set, and the params that changed.
 
-Usage: python src/report.py --base BASE_METRICS_JSON [--current metrics.json] [--base-label NAME]
+Usage: python src/report.py --base BASE_DIR [--current DIR] [--base-label NAME]
                             [--params params.yaml] [--base-params BASE_PARAMS_YAML] [--output FILE]
 
-CI posts it on pull requests (the baseline is the base branch, trained in the same job) and writes
-it to the job summary. It starts with a hidden marker, so the workflow finds and updates its own
-comment instead of adding one per push. Run it locally to see what a change does to the model.
+BASE_DIR and DIR are training runs' output directories (metrics.json and eval/predictions.csv).
+CI posts it on pull requests (the baseline is the base branch, trained in its own environment) and
+writes it to the job summary. The gate settings are the base's (--base-params) when given, as in
+CI: the report says so, and flags a change that edits them. It starts with a hidden marker, so the
+workflow finds and updates its own comment instead of adding one per push.
 """
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from gate import ROOT, Comparison, compare, describe, gate_settings, load_metrics, regressions
+from gate import ROOT, Paired, Settings, gate_settings, load_predictions, paired, predictions_path, read_yaml
 
 MARKER = "<!-- create-ml-ci-cd:model-report -->"
 ABSENT = "(absent)"
@@ -34,19 +38,19 @@ def number(value: float | None, signed: bool = False) -> str:
     return f"{value:+.4f}" if signed else f"{value:.4f}"
 
 
-def status(c: Comparison) -> str:
-    if c.current is None:
-        return "removed"
-    if c.base is None:
-        return "new"
-    if c.regressed:
-        return "❌ regression"
-    if c.change == 0:
-        return "no change"
-    better = c.change < 0 if c.lower_is_better else c.change > 0
-    if better:
-        return "▲ better"
-    return "▼ worse, within tolerance" if c.tolerance is not None else "▼ worse (not gated)"
+def load_metrics(path: Path) -> dict[str, float]:
+    """A metrics JSON file's finite numbers; nothing when it is missing."""
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a JSON object of metrics")
+    return {
+        k: float(v)
+        for k, v in data.items()
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    }
 
 
 def flatten(params: Any, prefix: str = "") -> dict[str, Any]:
@@ -66,43 +70,76 @@ def params_diff(current: dict[str, Any], base: dict[str, Any]) -> list[tuple[str
     return [(name, old, new) for name, old, new in pairs if old != new]
 
 
+def gate_section(result: Paired | None, base_label: str, settings: Settings, from_base: bool) -> list[str]:
+    source = f"{cell(base_label)}'s `params.yaml`" if from_base else "`params.yaml`"
+    rule = (
+        f"It fails when accuracy on the evaluation rows both models scored dropped by more than "
+        f"`max_drop` {settings.max_drop} and McNemar's exact test gives p < `alpha` {settings.alpha} "
+        f"(settings from {source})."
+    )
+    if result is None:
+        return [
+            f"No evaluation predictions for {cell(base_label)} to compare with (its training failed or it "
+            "predates this pipeline), so the regression gate was skipped. " + rule,
+        ]
+    verdict = "**Regression gate: failed.**" if result.regressed else "**Regression gate: passed.**"
+    lines = [
+        f"{verdict} {rule}",
+        "",
+        f"| Paired on {result.rows} evaluation rows | {cell(base_label)} | This change |",
+        "|---|---:|---:|",
+        f"| accuracy | {number(result.base_accuracy)} | {number(result.current_accuracy)} |",
+        f"| rows only this model got right | {result.base_only_right} | {result.current_only_right} |",
+        "",
+        f"Change in accuracy {result.current_accuracy - result.base_accuracy:+.4f}; "
+        f"McNemar one-sided p = {result.p_value:.3g}.",
+    ]
+    if result.eval_set_changed:
+        lines += [
+            "",
+            f"⚠️ **The evaluation set changed**: {result.only_current} rows are only in this change's, "
+            f"{result.only_base} only in {cell(base_label)}'s (new or edited data, or a new `data.test_size`). "
+            f"The gate compares the {result.rows} rows both have.",
+        ]
+    return lines
+
+
 def render(
-    comparisons: list[Comparison],
+    result: Paired | None,
+    current: dict[str, float],
+    base: dict[str, float],
     base_label: str,
-    max_drop: float | dict[str, float],
-    has_base: bool = True,
+    settings: Settings,
+    gate_from_base: bool = False,
     changed_params: list[tuple[str, Any, Any]] | None = None,
 ) -> str:
-    lines = [MARKER, "### Model report", ""]
-    if has_base:
+    lines = [MARKER, "### Model report", "", *gate_section(result, base_label, settings, gate_from_base), ""]
+    if current.get("accuracy", 1.0) < settings.min_accuracy:
+        source = f"{cell(base_label)}'s" if gate_from_base else "this change's"
         lines += [
-            f"Metrics of this change against {cell(base_label)}. The regression gate allows a drop of at most "
-            f"`{cell(max_drop)}` (`quality_gate.max_drop` in `params.yaml`).",
+            f"❌ **Below the minimum:** accuracy {current['accuracy']:.4f} is below `quality_gate.min_accuracy` "
+            f"{settings.min_accuracy} ({source} `params.yaml`).",
             "",
-            f"| Metric | {cell(base_label)} | This change | Change | |",
-            "|---|---:|---:|---:|---|",
         ]
-        for c in comparisons:
-            values = f"{number(c.base)} | {number(c.current)} | {number(c.change, signed=True)}"
-            lines.append(f"| {cell(c.metric)} | {values} | {status(c)} |")
-        failed = regressions(comparisons)
-        lines.append("")
-        if failed:
-            lines.append("**Regression gate: failed.** " + "; ".join(cell(describe(c)) for c in failed) + ".")
-        else:
-            lines.append("**Regression gate: passed.**")
-    else:
-        lines += [
-            f"No metrics for {cell(base_label)} to compare with (its training failed or it predates this "
-            "pipeline), so the regression gate was skipped. This change's metrics:",
-            "",
-            "| Metric | This change |",
-            "|---|---:|",
-        ]
-        lines += [f"| {cell(c.metric)} | {number(c.current)} |" for c in comparisons if c.current is not None]
+    names = [*current, *(name for name in base if name not in current)]
+    lines += [f"| Metric | {cell(base_label)} | This change | Change |", "|---|---:|---:|---:|"]
+    for name in names:
+        old, new = base.get(name), current.get(name)
+        change = new - old if old is not None and new is not None else None
+        lines.append(f"| {cell(name)} | {number(old)} | {number(new)} | {number(change, signed=True)} |")
 
     if changed_params is not None:
+        gate_changes = [c for c in changed_params if c[0].startswith("quality_gate.")]
         lines.append("")
+        if gate_changes:
+            lines += [
+                "⚠️ **This change edits the gate settings** ("
+                + ", ".join(f"`{cell(c[0])}`" for c in gate_changes)
+                + "). "
+                f"It was judged by {cell(base_label)}'s settings, and the edit needs a code owner's approval "
+                "(`.github/CODEOWNERS`).",
+                "",
+            ]
         if changed_params:
             lines += [
                 f"<details><summary>Parameters changed: {len(changed_params)}</summary>",
@@ -118,35 +155,35 @@ def render(
     return "\n".join(lines) + "\n"
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f) or {}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", type=Path, required=True, help="the baseline's metrics JSON (may be missing)")
-    parser.add_argument("--current", type=Path, default=ROOT / "metrics.json", help="this run's metrics JSON")
+    parser.add_argument("--base", type=Path, required=True, help="the baseline's output directory (may be empty)")
+    parser.add_argument("--current", type=Path, default=ROOT, help="this run's output directory")
     parser.add_argument("--base-label", default="the base branch", help="name of the baseline in the report")
     parser.add_argument("--params", type=Path, default=ROOT / "params.yaml", help="this run's parameters")
-    parser.add_argument("--base-params", type=Path, help="the baseline's parameters, to list what changed")
+    parser.add_argument("--base-params", type=Path, help="the baseline's parameters: its gate settings judge")
     parser.add_argument("--output", type=Path, help="write the report here instead of standard output")
     args = parser.parse_args(argv)
 
     try:
         params = read_yaml(args.params)
-        max_drop, lower = gate_settings(params)
-        has_base = args.base.is_file()
-        current = load_metrics(args.current)
-        comparisons = compare(current, load_metrics(args.base) if has_base else {}, max_drop, lower)
-        changed = None
-        if args.base_params is not None and args.base_params.is_file():
-            changed = params_diff(params, read_yaml(args.base_params))
-    except (OSError, ValueError, yaml.YAMLError) as e:
+        base_params = (
+            read_yaml(args.base_params) if args.base_params is not None and args.base_params.is_file() else None
+        )
+        settings = gate_settings(base_params if base_params is not None else params)
+        base_file = predictions_path(args.base, params)
+        result = None
+        if base_file.is_file():
+            current_predictions = load_predictions(predictions_path(args.current, params))
+            result = paired(load_predictions(base_file), current_predictions, settings)
+        metrics = params["outputs"]["metrics"]
+        current, base = load_metrics(args.current / metrics), load_metrics(args.base / metrics)
+        changed = params_diff(params, base_params) if base_params is not None else None
+    except (OSError, ValueError, KeyError, yaml.YAMLError) as e:
         print(f"Model report: {e}", file=sys.stderr)
         return 2
 
-    text = render(comparisons, args.base_label, max_drop, has_base, changed)
+    text = render(result, current, base, args.base_label, settings, base_params is not None, changed)
     if args.output is None:
         sys.stdout.write(text)
     else:

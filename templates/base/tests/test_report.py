@@ -1,7 +1,8 @@
-"""The model report: a known pair of metrics files gives a known Markdown table."""
+"""The model report: a known pair of runs gives a known Markdown report."""
 
 import json
 
+import pandas as pd
 import yaml
 
 from report import ABSENT, MARKER, cell, main, params_diff
@@ -9,54 +10,79 @@ from report import ABSENT, MARKER, cell, main, params_diff
 EXPECTED = """<!-- create-ml-ci-cd:model-report -->
 ### Model report
 
-Metrics of this change against main. The regression gate allows a drop of at most `0.02` \
-(`quality_gate.max_drop` in `params.yaml`).
+**Regression gate: failed.** It fails when accuracy on the evaluation rows both models scored dropped \
+by more than `max_drop` 0.02 and McNemar's exact test gives p < `alpha` 0.05 (settings from main's `params.yaml`).
 
-| Metric | main | This change | Change | |
-|---|---:|---:|---:|---|
-| accuracy | 0.9667 | 0.9000 | -0.0667 | ❌ regression |
-| f1_macro | 0.9666 | 0.9700 | +0.0034 | ▲ better |
-| precision | 0.9500 | 0.9400 | -0.0100 | ▼ worse, within tolerance |
+| Paired on 30 evaluation rows | main | This change |
+|---|---:|---:|
+| accuracy | 1.0000 | 0.8000 |
+| rows only this model got right | 6 | 0 |
 
-**Regression gate: failed.** accuracy dropped by 0.0667 (from 0.9667 to 0.9000), more than 0.02.
+Change in accuracy -0.2000; McNemar one-sided p = 0.0156.
 
-<details><summary>Parameters changed: 1</summary>
+⚠️ **The evaluation set changed**: 2 rows are only in this change's, 0 only in main's (new or edited \
+data, or a new `data.test_size`). The gate compares the 30 rows both have.
+
+❌ **Below the minimum:** accuracy 0.8125 is below `quality_gate.min_accuracy` 0.9 (main's `params.yaml`).
+
+| Metric | main | This change | Change |
+|---|---:|---:|---:|
+| accuracy | 1.0000 | 0.8125 | -0.1875 |
+| f1_macro | 1.0000 | 0.8000 | -0.2000 |
+
+⚠️ **This change edits the gate settings** (`quality_gate.max_drop`). It was judged by main's \
+settings, and the edit needs a code owner's approval (`.github/CODEOWNERS`).
+
+<details><summary>Parameters changed: 2</summary>
 
 | Parameter | main | This change |
 |---|---|---|
 | model.max_depth | 5 | 2 |
+| quality_gate.max_drop | 0.02 | 0.5 |
 
 </details>
 """
 
 
-def write_pair(tmp_path, params):
-    (tmp_path / "base.json").write_text(json.dumps({"accuracy": 0.9667, "f1_macro": 0.9666, "precision": 0.95}))
-    (tmp_path / "current.json").write_text(json.dumps({"accuracy": 0.9, "f1_macro": 0.97, "precision": 0.94}))
+def write_run(directory, params, right: list[bool], metrics: dict[str, float]) -> str:
+    scored = pd.DataFrame(
+        {"row_id": [f"r{i}" for i in range(len(right))], "actual": "a", "predicted": ["a" if r else "b" for r in right]}
+    )
+    path = directory / params["outputs"]["predictions"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scored.to_csv(path, index=False)
+    (directory / params["outputs"]["metrics"]).write_text(json.dumps(metrics), encoding="utf-8")
+    return str(directory)
+
+
+def write_params(path, params, **changes) -> str:
     changed = json.loads(json.dumps(params))
-    changed["model"]["max_depth"] = 2
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(changed), encoding="utf-8")
-    base = json.loads(json.dumps(params))
-    base["model"]["max_depth"] = 5
-    (tmp_path / "base-params.yaml").write_text(yaml.safe_dump(base), encoding="utf-8")
+    changed["model"]["max_depth"] = changes.get("max_depth", 5)
+    # Known gate settings, whatever params.yaml says now.
+    changed["quality_gate"] = {"min_accuracy": 0.9, "max_drop": changes.get("max_drop", 0.02), "alpha": 0.05}
+    path.write_text(yaml.safe_dump(changed), encoding="utf-8")
+    return str(path)
 
 
 def test_known_pair_gives_the_expected_markdown(tmp_path, params) -> None:
-    write_pair(tmp_path, params)
+    base = write_run(tmp_path / "base", params, [True] * 30, {"accuracy": 1.0, "f1_macro": 1.0})
+    # The current run has two new evaluation rows (r30, r31), both right: 26 of 32.
+    current = write_run(tmp_path / "cur", params, [False] * 6 + [True] * 26, {"accuracy": 0.8125, "f1_macro": 0.8})
+    args = ["--base", base, "--current", current, "--base-label", "main"]
+    args += ["--params", write_params(tmp_path / "params.yaml", params, max_depth=2, max_drop=0.5)]
+    args += ["--base-params", write_params(tmp_path / "base-params.yaml", params)]
     out = tmp_path / "report.md"
-    args = ["--base", str(tmp_path / "base.json"), "--current", str(tmp_path / "current.json"), "--base-label", "main"]
-    args += ["--params", str(tmp_path / "params.yaml"), "--base-params", str(tmp_path / "base-params.yaml")]
     assert main([*args, "--output", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == EXPECTED
 
 
-def test_report_without_base_metrics_lists_the_current_ones(tmp_path, capsys) -> None:
-    (tmp_path / "current.json").write_text(json.dumps({"accuracy": 0.9}))
-    assert main(["--base", str(tmp_path / "none.json"), "--current", str(tmp_path / "current.json")]) == 0
+def test_report_without_a_baseline_lists_the_current_metrics(tmp_path, params, capsys) -> None:
+    current = write_run(tmp_path / "cur", params, [True] * 3, {"accuracy": 0.9})
+    assert main(["--base", str(tmp_path / "none"), "--current", current]) == 0
     text = capsys.readouterr().out
     assert text.startswith(MARKER)
     assert "regression gate was skipped" in text
-    assert "| accuracy | 0.9000 |" in text
+    assert "| accuracy | n/a | 0.9000 | n/a |" in text
 
 
 def test_params_diff_lists_changed_added_and_removed() -> None:

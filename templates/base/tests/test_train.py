@@ -6,9 +6,11 @@ import subprocess
 import sys
 
 import joblib
+import pandas as pd
+import pytest
 import yaml
 
-from train import ROOT, main, train
+from train import ROOT, eval_set_id, main, split, train
 
 
 def test_writes_model_and_metrics(trained) -> None:
@@ -61,3 +63,24 @@ def test_quality_gate_fails_when_minimum_is_impossible(params, tmp_path) -> None
     )
     assert result.returncode == 1
     assert "Quality gate failed" in result.stderr
+
+
+def test_evaluation_set_does_not_move_when_rows_are_appended_or_shuffled(data, params) -> None:
+    fraction = params["data"]["test_size"]
+    _, eval_rows = split(data, fraction)
+    assert len(eval_rows) == pytest.approx(len(data) * fraction, rel=0.35)
+    more = data.sample(20, random_state=1).assign(sepal_length=lambda d: d.sepal_length + 0.01)
+    _, grown_eval = split(pd.concat([data, more]).sample(frac=1, random_state=2), fraction)
+    # Every old evaluation row is still held out, and no old training row became an evaluation row.
+    assert set(eval_rows.index) <= set(grown_eval.index)
+    assert not set(grown_eval.index) & set(split(data, fraction)[0].index)
+    assert eval_set_id(split(data.sample(frac=1, random_state=3), fraction)[1].index) == eval_set_id(eval_rows.index)
+
+
+def test_predictions_cover_the_evaluation_set(trained, data, params) -> None:
+    scored = pd.read_csv(trained.predictions_path)
+    _, eval_rows = split(data, params["data"]["test_size"])
+    assert list(scored.columns) == ["row_id", "actual", "predicted"]
+    assert list(scored.row_id) == list(eval_rows.index)
+    assert (scored.actual == scored.predicted).mean() == pytest.approx(trained.metrics["accuracy"])
+    assert trained.eval_set == eval_set_id(scored.row_id)

@@ -21,13 +21,12 @@ def pipeline_dir(params, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out_dir
 
 
-def test_prepare_writes_a_stratified_split(pipeline_dir, params, data) -> None:
-    target = params["data"]["target"]
-    train_df = pd.read_csv(pipeline_dir / params["data"]["prepared"] / pipeline.TRAIN_FILE)
-    test_df = pd.read_csv(pipeline_dir / params["data"]["prepared"] / pipeline.TEST_FILE)
-    assert len(train_df) + len(test_df) == len(data)
-    assert len(test_df) == pytest.approx(len(data) * params["data"]["test_size"], abs=1)
-    assert set(test_df[target]) == set(data[target])
+def test_prepare_writes_train_py_s_split(pipeline_dir, params, data) -> None:
+    train_rows, eval_rows = train.split(data, params["data"]["test_size"])
+    train_df = pipeline.load_split(params, pipeline.TRAIN_FILE, pipeline_dir)
+    test_df = pipeline.load_split(params, pipeline.TEST_FILE, pipeline_dir)
+    assert list(train_df.index) == list(train_rows.index)
+    assert list(test_df.index) == list(eval_rows.index)
 
 
 def test_metrics_match_train_py(pipeline_dir, params, trained) -> None:
@@ -35,10 +34,11 @@ def test_metrics_match_train_py(pipeline_dir, params, trained) -> None:
     assert metrics == trained.metrics
 
 
-def test_predictions_for_the_confusion_plot(pipeline_dir, params) -> None:
+def test_predictions_match_train_py(pipeline_dir, params, trained) -> None:
+    # The same rows, ids and predictions, so gate.py pairs a DVC run with a train.py run too.
     predictions = pd.read_csv(pipeline_dir / params["outputs"]["predictions"])
-    assert list(predictions.columns) == ["actual", "predicted"]
-    assert len(predictions) == len(pd.read_csv(pipeline_dir / params["data"]["prepared"] / pipeline.TEST_FILE))
+    assert list(predictions.columns) == ["row_id", "actual", "predicted"]
+    assert predictions.equals(pd.read_csv(trained.predictions_path))
 
 
 def test_evaluate_enforces_the_quality_gate(pipeline_dir, params) -> None:

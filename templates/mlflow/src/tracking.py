@@ -1,6 +1,7 @@
 """MLflow tracking and model registry: log each training run, register its model, and move the
-alias `champion` only to a model that passes the quality gate and scores at least as well as the
-current champion.
+alias `champion` only to a model that passes the quality gate and the regression gate against the
+current champion: src/gate.py's rule, the same as for pull requests and GitHub-release promotion,
+with both models scored on today's evaluation set (the same rows).
 
 Runs go to MLFLOW_TRACKING_URI when it is set (a tracking server; in CI it comes from a repository
 secret or variable), else to an SQLite database in the project root, `mlflow.db`, with artifacts in
@@ -23,9 +24,12 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from mlflow.models import infer_signature
 
+import gate
+import train
+
 ROOT = Path(__file__).resolve().parent.parent
 CHAMPION = "champion"
-# The metric the quality gate checks and champions are compared on.
+# The metric the quality gate checks.
 METRIC = "accuracy"
 # MLflow stores scikit-learn models with skops, which refuses types it cannot vouch for. The
 # random forest needs this one; we trained the model ourselves, so it is safe to trust. Another
@@ -81,17 +85,29 @@ def champion_score(client: MlflowClient, name: str) -> tuple[str, float] | None:
     return (str(champion.version), score) if score is not None else None
 
 
-def promote_if_better(client: MlflowClient, name: str, candidate: str, score: float, passed: bool) -> tuple[bool, str]:
-    """Move the champion alias to version `candidate` if it passed the gate and is not worse; say why."""
+def _paired_scores(model: Any, params: dict[str, Any]) -> pd.DataFrame:
+    return train.score(model, params).set_index("row_id").astype(str)
+
+
+def promote_if_better(
+    client: MlflowClient, name: str, candidate: str, model: Any, params: dict[str, Any], passed: bool
+) -> tuple[bool, str]:
+    """Move the champion alias to version `candidate` if it passed the quality gate and the regression
+    gate against the champion, both scored on the current evaluation set; say why."""
     if not passed:
         return False, "it failed the quality gate"
     current = champion_score(client, name)
-    if current is not None and score < current[1]:
-        return False, f"its {METRIC} {score:.4f} is below champion version {current[0]}'s {current[1]:.4f}"
+    if current is not None:
+        champion = mlflow.sklearn.load_model(f"models:/{name}@{CHAMPION}")  # trusted types are in the model
+        result = gate.paired(
+            _paired_scores(champion, params), _paired_scores(model, params), gate.gate_settings(params)
+        )
+        if result.regressed:
+            return False, f"it regressed against champion version {current[0]}: {gate.describe(result)}"
     client.set_registered_model_alias(name, CHAMPION, candidate)
     if current is None:
         return True, "it is the first model to pass the quality gate"
-    return True, f"its {METRIC} {score:.4f} is at least champion version {current[0]}'s {current[1]:.4f}"
+    return True, f"it passed the regression gate against champion version {current[0]}: {gate.describe(result)}"
 
 
 def log_run(params: dict[str, Any], metrics: dict[str, float], model: Any, passed: bool) -> LoggedRun:
@@ -126,7 +142,7 @@ def log_run(params: dict[str, Any], metrics: dict[str, float], model: Any, passe
         client = MlflowClient()
         model_version = str(info.registered_model_version)
         client.set_model_version_tag(name, model_version, "quality_gate", "passed" if passed else "failed")
-        promoted, reason = promote_if_better(client, name, model_version, metrics[METRIC], passed)
+        promoted, reason = promote_if_better(client, name, model_version, model, params, passed)
         logged = LoggedRun(run.info.run_id, model_version, promoted, reason)
     where = "MLFLOW_TRACKING_URI" if os.environ.get("MLFLOW_TRACKING_URI") else "mlflow.db"
     if logged.version is None:
