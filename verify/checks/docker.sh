@@ -2,8 +2,8 @@
 # The Docker feature, as far as this machine allows (it has no container engine; the image itself
 # is built and smoke-tested by the generated project's own CI): hadolint reports nothing, every base
 # image is pinned by digest, .dockerignore lets in exactly what the Dockerfile copies, and the
-# serving app, started with uvicorn on 127.0.0.1, answers /health and a prediction and refuses a
-# bad payload with 422.
+# serving app, started with uvicorn on 127.0.0.1, answers /health and a prediction, refuses a bad
+# payload with 422, answers the probes /livez and /readyz, and shows the model's record at /version.
 #   verify/checks/docker.sh <generated-project-dir> <python>
 source "$(dirname "$0")/feature-lib.sh"
 feature_setup "$@"
@@ -35,7 +35,7 @@ MODEL_PATH="$WORK/run/models/model.joblib" "$PY" -m uvicorn serve:app --app-dir 
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 
-"$PY" - "http://127.0.0.1:$port" <<'PY' || { cat "$WORK/uvicorn.log"; die "the serving app misbehaved"; }
+"$PY" - "http://127.0.0.1:$port" "$WORK/run/models/model.record.json" <<'PY' || { cat "$WORK/uvicorn.log"; die "the serving app misbehaved"; }
 import csv, json, sys, time, urllib.error, urllib.request
 import yaml
 
@@ -69,6 +69,12 @@ status, body = call("/predict", '{"instances": [[1, 2]]}')
 assert status == 422 and f"expected {len(health['features'])} numbers" in body["detail"][0]["msg"], (status, body)
 status, body = call("/predict", '{"instances": "no"}')
 assert status == 422, (status, body)
+assert call("/livez") == (200, {"status": "alive"}), call("/livez")
+assert call("/readyz") == (200, {"status": "ready"}), call("/readyz")
+status, body = call("/version")
+record = json.load(open(sys.argv[2], encoding="utf-8"))
+assert status == 200 and body == record and len(record["id"]) == 12, (status, body)
+print(f"/version: model {body['id']} from commit {body['commit'][:12]}")
 PY
-say "uvicorn on 127.0.0.1:$port answered /health and a prediction, and 422 to bad payloads"
+say "uvicorn on 127.0.0.1:$port answered /health and a prediction, 422 to bad payloads, /livez, /readyz and /version"
 say "ok"
