@@ -50,7 +50,8 @@ def call(path, payload=None):
     except urllib.error.HTTPError as e:
         return e.code, json.load(e)
 
-for _ in range(120):
+# Generous: on a loaded machine, importing scikit-learn and loading the model can take a minute.
+for _ in range(360):
     try:
         status, health = call("/health")
         break
