@@ -30,15 +30,43 @@ describe('create-ml-ci-cd --upgrade-bot', () => {
     expect(Object.keys(workflow.on)).toEqual(['schedule', 'workflow_dispatch']);
     expect(workflow.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \d$/) }]);
     expect(workflow.permissions).toEqual({});
-    const [job] = Object.values<any>(workflow.jobs);
-    expect(job.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
-    const uses = job.steps.filter((s: any) => s.uses).map((s: any) => s.uses);
-    expect(uses.map((u: string) => u.split('@')[0])).toEqual(['actions/checkout', 'actions/setup-node']);
+    const uses = Object.values<any>(workflow.jobs).flatMap((job) => job.steps.filter((s: any) => s.uses).map((s: any) => s.uses));
     for (const u of uses) expect(u).toBe(`${u.split('@')[0]}@${pinned[u.split('@')[0]].sha}`);
-    expect(job.steps[0].with['persist-credentials']).toBe(false);
+    // No job keeps git credentials in the checkout.
+    for (const job of Object.values<any>(workflow.jobs)) expect(job.steps[0]).toMatchObject({ uses: expect.stringMatching(/^actions\/checkout@/), with: { 'persist-credentials': false } });
     // No answer (name, description) reaches the workflow.
     expect(text).not.toContain('demo');
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('### Weekly upgrades');
+  });
+
+  it('runs the fetched generator only in a job without a write token, and pushes from a job that runs no fetched code', () => {
+    const text = readFileSync(join(dir, WORKFLOW), 'utf8');
+    const { jobs } = parse(text);
+    // The shell lines of a job, without comments and messages (which may name commands).
+    const runs = (job: any) =>
+      job.steps
+        .flatMap((s: any) => (s.run ?? '').split('\n'))
+        .filter((line: string) => !/^\s*(#|echo )/.test(line))
+        .join('\n');
+    const fetches = Object.entries<any>(jobs).filter(([, job]) => /\bnpx\b/.test(runs(job)));
+    expect(fetches.map(([id]) => id)).toEqual(['upgrade']);
+    const upgrade = jobs.upgrade;
+    expect(upgrade.permissions).toEqual({ contents: 'read' });
+    expect(upgrade.environment).toBeUndefined();
+    expect(JSON.stringify(upgrade)).not.toMatch(/secrets\.|github\.token/);
+    expect(upgrade.steps.at(-1)).toMatchObject({ uses: expect.stringMatching(/^actions\/upload-artifact@/), with: { name: 'create-ml-ci-cd-upgrade' } });
+
+    const writers = Object.entries<any>(jobs).filter(([, job]) => Object.values(job.permissions ?? {}).includes('write'));
+    expect(writers.map(([id]) => id)).toEqual(['pull-request']);
+    const pr = jobs['pull-request'];
+    expect(pr.needs).toBe('upgrade');
+    expect(pr.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+    expect(pr.environment).toBe('create-ml-ci-cd-upgrade');
+    // Only the runner's own git and gh: no Node, npm, npx or Python set up or run, and no git hook.
+    expect(pr.steps.map((s: any) => s.uses?.split('@')[0]).filter(Boolean)).toEqual(['actions/checkout', 'actions/download-artifact']);
+    expect(runs(pr)).not.toMatch(/\b(npx|npm|node|python3?|pip|uv|make|sh -c|bash -c)\b|\.\/|source /);
+    expect(pr.env).toEqual({ GIT_CONFIG_COUNT: 1, GIT_CONFIG_KEY_0: 'core.hooksPath', GIT_CONFIG_VALUE_0: '/dev/null' });
+    expect(runs(pr)).toContain('git apply --index --binary "$RUNNER_TEMP/upgrade/upgrade.patch"');
   });
 
   it('is clean with actionlint (and shellcheck) and zizmor (auditor persona)', async () => {
@@ -109,9 +137,13 @@ describe('the upgrade workflow under act, against a local npm registry', () => {
       },
     );
     const report = readJson(join(work, `${name}.json`));
-    const steps: Record<string, string> = Object.fromEntries(report.jobs[0].steps.filter((s: any) => s.stage === 'Main').map((s: any) => [s.name, s.result]));
+    // The two jobs' step names differ except the checkout, so one map holds both.
+    const steps: Record<string, string> = Object.fromEntries(
+      report.jobs.flatMap((job: any) => job.steps.filter((s: any) => s.stage === 'Main').map((s: any) => [s.name, s.result])),
+    );
+    const jobs: Record<string, string> = Object.fromEntries(report.jobs.map((job: any) => [job.jobID, job.result]));
     const github = readJson(state);
-    return { result, report, steps, github, output: `${result.stdout}\n${result.stderr}`, origin: join(runDir, 'repo') };
+    return { result, report, steps, jobs, github, output: `${result.stdout}\n${result.stderr}`, origin: join(runDir, 'repo') };
   }
 
   beforeAll(async () => {
@@ -137,9 +169,10 @@ describe('the upgrade workflow under act, against a local npm registry', () => {
   });
 
   it('does nothing when the project is up to date', { timeout: 300_000 }, async () => {
-    const { result, report, steps, github, output } = await run('current', { GITHUB_TOKEN: 'fake-github-token' });
+    const { result, report, steps, jobs, github, output } = await run('current', { GITHUB_TOKEN: 'fake-github-token' });
     expect(report.ok, output).toBe(true);
-    expect(steps).toMatchObject({ 'Check whether the project is behind': 'success', Upgrade: 'skipped', 'Open or update the pull request': 'skipped' });
+    expect(steps).toMatchObject({ 'Check whether the project is behind': 'success', Upgrade: 'skipped', 'Hand over the upgrade': 'skipped' });
+    expect(jobs['pull-request']).toBe('skipped');
     expect(github.pulls).toEqual([]);
     expect(result.exitCode).toBe(0);
   });
@@ -153,7 +186,13 @@ describe('the upgrade workflow under act, against a local npm registry', () => {
     });
     const { report, steps, github, output } = await run('no-token', { GITHUB_TOKEN: 'fake-github-token' });
     expect(report.ok).toBe(false);
-    expect(steps).toMatchObject({ 'Check whether the project is behind': 'success', Upgrade: 'failure', 'Open or update the pull request': 'skipped' });
+    expect(steps).toMatchObject({
+      'Check whether the project is behind': 'success',
+      Upgrade: 'success',
+      'Hand over the upgrade': 'success',
+      'Apply the upgrade': 'failure',
+      'Open or update the pull request': 'skipped',
+    });
     expect(readFileSync(join(work, 'no-token', 'act.jsonl'), 'utf8')).toContain('which GITHUB_TOKEN may not push. Add the secret CREATE_ML_CI_CD_UPGRADE_TOKEN');
     expect(github.pulls, output).toEqual([]);
   });
@@ -161,7 +200,7 @@ describe('the upgrade workflow under act, against a local npm registry', () => {
   it('with the token, pushes the upgrade with its conflict and opens one pull request listing it', { timeout: 300_000 }, async () => {
     const { report, steps, github, output, origin } = await run('token', secrets);
     expect(report.ok, output).toBe(true);
-    expect(steps).toMatchObject({ Upgrade: 'success', 'Open or update the pull request': 'success' });
+    expect(steps).toMatchObject({ Upgrade: 'success', 'Hand over the upgrade': 'success', 'Apply the upgrade': 'success', 'Open or update the pull request': 'success' });
 
     expect(github.pulls).toHaveLength(1);
     const [pull] = github.pulls;

@@ -9,9 +9,11 @@
 # .tools/venv by scripts/setup-tools.sh); they refer to one shared definitions file by a path that
 # kubeconform cannot resolve, so this script first makes each one standalone (the definitions it
 # uses copied in), once per version, under .tools/k8s-schemas/. Checked: each manifest file, and
-# what deploy.yml actually applies (deploy/ through a kustomize overlay that sets the image and
-# namespace), against the oldest and newest versions below; and a planted mistake must be rejected,
-# so a check that silently validates nothing cannot pass.
+# what deploy.yml actually applies (deploy/render.sh: deploy/ through a kustomize overlay that sets
+# the image by digest and the namespace, validated by kubeconform inside the script), against the
+# oldest and newest versions below; what the rendered Deployment needs (digest, pull policy, probes
+# the app answers, a PodDisruptionBudget below the replicas); and a planted mistake must be
+# rejected, so a check that silently validates nothing cannot pass.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -91,27 +93,46 @@ for f in "$PROJECT"/deploy/*.yaml; do
   [[ "$(basename "$f")" == kustomization.yaml ]] || files+=("$f")
 done
 [[ ${#files[@]} -gt 0 ]] || die "no manifests in $PROJECT/deploy"
+command -v kubectl >/dev/null 2>&1 || die "kubectl is not installed: it renders deploy/ as the generated CI does"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-rendered=""
-if command -v kubectl >/dev/null 2>&1; then
-  # What deploy.yml applies: the same overlay, with a sample image and namespace.
-  mkdir -p "$work/overlay" && cp -r "$PROJECT/deploy" "$work/deploy"
-  printf '%s\n' 'apiVersion: kustomize.config.k8s.io/v1beta1' 'kind: Kustomization' 'namespace: models' \
-    'resources: [../deploy]' 'images: [{name: model-server, newName: ghcr.io/owner/repo, newTag: sha-1a2b3c4}]' \
-    > "$work/overlay/kustomization.yaml"
-  kubectl kustomize "$work/overlay" > "$work/rendered.yaml" || die "kubectl kustomize failed on deploy/"
-  grep -q 'image: ghcr.io/owner/repo:sha-1a2b3c4' "$work/rendered.yaml" || die "the overlay did not set the image"
-  rendered="$work/rendered.yaml"
-else
-  say "kubectl is not installed: checking the files, not the kustomize output"
-fi
-
+digest="sha256:$(printf 'model' | sha256sum | cut -d' ' -f1)"
 for version in $K8S_VERSIONS; do
   say "Kubernetes $version"
-  validate "$version" "${files[@]}" ${rendered:+"$rendered"} >&2 || die "manifests are not valid for Kubernetes $version"
+  validate "$version" "${files[@]}" >&2 || die "manifests are not valid for Kubernetes $version"
+  # What deploy.yml applies: deploy/render.sh's output for an image by digest, validated by it.
+  dir="$(schemas "$version")"
+  PATH="$(dirname "$KUBECONFORM"):$PATH" bash "$PROJECT/deploy/render.sh" "ghcr.io/owner/repo@$digest" models \
+    -kubernetes-version "$version" -output text -schema-location "$dir/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
+    > "$work/rendered.yaml" || die "deploy/render.sh failed for Kubernetes $version"
 done
+grep -q "image: ghcr.io/owner/repo@$digest\$" "$work/rendered.yaml" || die "the rendered Deployment does not run the image by digest"
+[[ -z "$(find "$PROJECT" -maxdepth 1 -name '.deploy-overlay.*')" ]] || die "deploy/render.sh left its overlay behind"
+if bash "$PROJECT/deploy/render.sh" ghcr.io/owner/repo:main models > /dev/null 2> "$work/err"; then
+  die "deploy/render.sh accepted an image by tag"
+fi
+grep -q "not an image named by digest" "$work/err" || die "deploy/render.sh refused a tag without saying why: $(cat "$work/err")"
+
+# What a digest deploy and the serving app need of the rendered manifests.
+"$PYTHON" - "$work/rendered.yaml" "$PROJECT/src/serve.py" <<'PY' || die "the rendered manifests do not fit the app"
+import re, sys
+import yaml
+docs = {d["kind"]: d for d in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8"))}
+serve = open(sys.argv[2], encoding="utf-8").read()
+deployment, pdb = docs["Deployment"], docs["PodDisruptionBudget"]
+[container] = deployment["spec"]["template"]["spec"]["containers"]
+assert container["imagePullPolicy"] == "IfNotPresent", container.get("imagePullPolicy")
+probes = {k: container[k]["httpGet"]["path"] for k in ("startupProbe", "readinessProbe", "livenessProbe")}
+assert probes["readinessProbe"] == "/readyz" and probes["livenessProbe"] == "/livez", probes
+for path in set(probes.values()):
+    assert re.search(rf'@app\.get\("{path}"\)', serve), f"serve.py has no {path}"
+replicas, minimum = deployment["spec"]["replicas"], pdb["spec"]["minAvailable"]
+assert 1 <= minimum < replicas, f"PodDisruptionBudget minAvailable {minimum} with {replicas} replicas"
+assert pdb["spec"]["selector"] == deployment["spec"]["selector"], "the PodDisruptionBudget selects other pods"
+assert {d["metadata"]["namespace"] for d in docs.values()} == {"models"}
+PY
+say "ok: by digest, IfNotPresent, probes /livez and /readyz exist in serve.py, PodDisruptionBudget below the replicas"
 
 # The control: a typo in a field name and a string where a number belongs must both be reported.
 sed -e 's/^  replicas: 2/  replicas: "two"/' -e 's/readOnlyRootFilesystem:/readOnlyRootFileSystem:/' \

@@ -2,8 +2,8 @@
 # The Docker feature, as far as this machine allows (it has no container engine; the image itself
 # is built and smoke-tested by the generated project's own CI): hadolint reports nothing, every base
 # image is pinned by digest, .dockerignore lets in exactly what the Dockerfile copies, and the
-# serving app, started with uvicorn on 127.0.0.1, answers /health and a prediction and refuses a
-# bad payload with 422.
+# serving app, started with uvicorn on 127.0.0.1, answers /health and a prediction, refuses a bad
+# payload with 422, answers the probes /livez and /readyz, and shows the model's record at /version.
 #   verify/checks/docker.sh <generated-project-dir> <python>
 source "$(dirname "$0")/feature-lib.sh"
 feature_setup "$@"
@@ -35,7 +35,7 @@ MODEL_PATH="$WORK/run/models/model.joblib" "$PY" -m uvicorn serve:app --app-dir 
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 
-"$PY" - "http://127.0.0.1:$port" <<'PY' || { cat "$WORK/uvicorn.log"; die "the serving app misbehaved"; }
+"$PY" - "http://127.0.0.1:$port" "$WORK/run/models/model.record.json" <<'PY' || { cat "$WORK/uvicorn.log"; die "the serving app misbehaved"; }
 import csv, json, sys, time, urllib.error, urllib.request
 import yaml
 
@@ -50,7 +50,8 @@ def call(path, payload=None):
     except urllib.error.HTTPError as e:
         return e.code, json.load(e)
 
-for _ in range(120):
+# Generous: on a loaded machine, importing scikit-learn and loading the model can take a minute.
+for _ in range(360):
     try:
         status, health = call("/health")
         break
@@ -75,6 +76,12 @@ assert status == 422 and body["detail"][0]["loc"] == ["body", "instances", 0, he
 named = dict(zip(health["features"], [float(row[f]) for f in health["features"]]))
 status, body = call("/predict", json.dumps({"instances": [named]}))
 assert status == 200 and body == {"predictions": [expected]}, (status, body)
+assert call("/livez") == (200, {"status": "alive"}), call("/livez")
+assert call("/readyz") == (200, {"status": "ready"}), call("/readyz")
+status, body = call("/version")
+record = json.load(open(sys.argv[2], encoding="utf-8"))
+assert status == 200 and body == record and len(record["id"]) == 12, (status, body)
+print(f"/version: model {body['id']} from commit {body['commit'][:12]}")
 PY
-say "uvicorn on 127.0.0.1:$port answered /health and a prediction (arrays and named features), and 422 to bad payloads and out-of-range values"
+say "uvicorn on 127.0.0.1:$port answered /health and a prediction (arrays and named features), 422 to bad payloads and out-of-range values, /livez, /readyz and /version"
 say "ok"

@@ -17,6 +17,10 @@ at shutdown), nothing but the features is kept, and PREDICTION_LOG_DIR="" turns 
 production point it at a volume that is synced to object storage, where the drift job reads it.
 
 MODEL_PATH chooses the model file (default: models/model.joblib in the project).
+
+GET /livez answers while the process runs (the liveness probe); GET /readyz once the model is loaded
+(the readiness probe); GET /version the model's record (commit, data and params hashes, library
+versions, metrics; written beside the model by training, see src/model_record.py).
 """
 
 import hashlib
@@ -33,7 +37,7 @@ from typing import Annotated, Any
 
 import joblib
 import pandas as pd
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -181,6 +185,7 @@ def create_app(model_path: Path | None = None, log: PredictionLog | None = None)
         app.state.log.flush()
 
     app = FastAPI(title="Model server", lifespan=lifespan)
+    add_lifecycle_routes(app, model_path)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -215,6 +220,28 @@ def create_app(model_path: Path | None = None, log: PredictionLog | None = None)
         return PredictResponse(predictions=predictions)
 
     return app
+
+
+def add_lifecycle_routes(app: FastAPI, model_path: Path | None) -> None:
+    """/livez, /readyz and /version: what Kubernetes probes and what a person asks "which model is this?"."""
+
+    @app.get("/livez")
+    def livez() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @app.get("/readyz")
+    def readyz(request: Request) -> dict[str, str]:
+        if getattr(request.app.state, "model", None) is None:
+            raise HTTPException(status_code=503, detail="the model is not loaded")
+        return {"status": "ready"}
+
+    @app.get("/version")
+    def model_version() -> dict[str, Any]:
+        model = model_path or Path(os.environ.get("MODEL_PATH", DEFAULT_MODEL))
+        record = model.with_suffix(".record.json")
+        if not record.is_file():
+            raise HTTPException(status_code=404, detail=f"no model record beside the model ({record.name})")
+        return json.loads(record.read_text(encoding="utf-8"))
 
 
 app = create_app()

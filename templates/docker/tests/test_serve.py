@@ -134,3 +134,39 @@ def test_rejects_invalid_json(client) -> None:
     response = client.post("/predict", content="{not json", headers={"Content-Type": "application/json"})
     assert response.status_code == 422
     assert "JSON decode error" in response.text
+
+
+# Lifecycle endpoints: the probes and the model's record.
+
+
+def test_liveness_and_readiness(client) -> None:
+    assert client.get("/livez").json() == {"status": "alive"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+
+
+def test_readiness_fails_until_the_model_is_loaded(trained) -> None:
+    app = create_app(trained.model_path)
+    with TestClient(app) as loaded:
+        del loaded.app.state.model
+        response = loaded.get("/readyz")
+        assert response.status_code == 503
+        assert loaded.get("/livez").status_code == 200
+
+
+def test_version_shows_the_model_record(client, trained) -> None:
+    import model_record
+
+    response = client.get("/version")
+    assert response.status_code == 200
+    assert response.json() == model_record.read(trained.model_path)
+
+
+def test_version_without_a_record_is_404(trained, tmp_path) -> None:
+    import shutil
+
+    model = tmp_path / "model.joblib"
+    shutil.copy(trained.model_path, model)
+    with TestClient(create_app(model)) as bare:
+        response = bare.get("/version")
+    assert response.status_code == 404
+    assert "model.record.json" in response.text

@@ -25,6 +25,7 @@ from mlflow.exceptions import MlflowException
 from mlflow.models import infer_signature
 
 import gate
+import model_record
 import train
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,6 +127,7 @@ def log_run(params: dict[str, Any], metrics: dict[str, float], model: Any, passe
         mlflow.log_params(_flatten({k: v for k, v in params.items() if k != "mlflow"}))
         mlflow.log_metrics(metrics)
         mlflow.set_tag("quality_gate", "passed" if passed else "failed")
+        mlflow.log_dict(model_record.build(params, metrics), "model.record.json")
         info = mlflow.sklearn.log_model(
             model,
             name="model",
