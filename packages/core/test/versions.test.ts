@@ -1,0 +1,87 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { features, normalizeAnswers, packageManagers, renderProject, versions } from '../src/index.js';
+import evidence from '../src/versions.evidence.json' with { type: 'json' };
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const templates = `${root}templates`;
+type Evidence = { version: string; sha: string; runtime: string; checked: string; usedBy: 'templates' | 'repository' };
+const recorded = evidence.actions as Record<string, Evidence>;
+
+/** Every `uses: owner/repo[/sub]@sha # vX.Y.Z` in a workflow's text, local (`./`) calls left out. */
+function pinsIn(text: string): { name: string; sha: string; comment: string }[] {
+  return [...text.matchAll(/^\s*(?:-\s+)?uses:\s*([^\s@]+)@(\S+)\s*(?:#\s*(\S+))?/gm)]
+    .filter(([, name]) => !name.startsWith('./'))
+    .map(([, name, sha, comment]) => ({ name: name.split('/').slice(0, 2).join('/'), sha, comment: comment ?? '' }));
+}
+
+/** The project every feature and package manager produces: all the workflows a user can get. */
+function everyGeneratedWorkflow(): [string, string][] {
+  const out: [string, string][] = [];
+  for (const packageManager of packageManagers) {
+    const answers = normalizeAnswers({ name: 'demo', packageManager, features: features.map((f) => f.name) });
+    for (const [path, contents] of renderProject(answers, templates, '0.0.0'))
+      if (path.startsWith('.github/workflows/')) out.push([`${packageManager}:${path}`, contents.toString()]);
+  }
+  return out;
+}
+
+describe('versions.evidence.json', () => {
+  it('has, for every action in versions.json, the same tag and SHA checked upstream', () => {
+    for (const [name, { sha, version }] of Object.entries(versions.actions)) {
+      expect(recorded[name], `${name}: no evidence in versions.evidence.json`).toBeDefined();
+      expect({ sha: recorded[name].sha, version: recorded[name].version }, name).toEqual({ sha, version });
+      expect(recorded[name].usedBy, name).toBe('templates');
+    }
+  });
+
+  it('records nothing the templates do not pin, except this repository\'s own workflow actions', () => {
+    for (const [name, e] of Object.entries(recorded))
+      if (e.usedBy === 'templates') expect(Object.keys(versions.actions), name).toContain(name);
+  });
+
+  it('pins exact release tags with full SHAs, each checked on a date', () => {
+    for (const [name, e] of Object.entries(recorded)) {
+      expect(e.version, name).toMatch(/^v\d+\.\d+\.\d+$/);
+      expect(e.sha, name).toMatch(/^[0-9a-f]{40}$/);
+      expect(e.checked, name).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
+  it('has no action on Node 20 or older (GitHub removed Node 20 from its runners in September 2026)', () => {
+    for (const [name, { runtime }] of Object.entries(recorded)) {
+      const node = /^node(\d+)$/.exec(runtime);
+      if (node) expect(Number(node[1]), `${name} runs on ${runtime}`).toBeGreaterThanOrEqual(24);
+      else expect(['composite', 'docker'], `${name} runs on ${runtime}`).toContain(runtime);
+    }
+  });
+});
+
+describe('pinned actions', () => {
+  it('are each used by some template (nothing pinned that no project gets)', () => {
+    const used = new Set(everyGeneratedWorkflow().flatMap(([, text]) => pinsIn(text).map((p) => p.name)));
+    expect([...used].sort()).toEqual(Object.keys(versions.actions).sort());
+  });
+
+  it('appear in every generated workflow by SHA, with the exact tag the evidence names', () => {
+    const workflows = everyGeneratedWorkflow();
+    expect(workflows.length).toBeGreaterThan(0);
+    for (const [path, text] of workflows)
+      for (const { name, sha, comment } of pinsIn(text)) {
+        expect(recorded[name], `${path}: ${name} has no evidence`).toBeDefined();
+        expect({ sha, comment }, `${path}: ${name}`).toEqual({ sha: recorded[name].sha, comment: recorded[name].version });
+      }
+  });
+
+  it("appear in this repository's own workflows by SHA, with the exact tag the evidence names", () => {
+    const dir = `${root}.github/workflows`;
+    const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files)
+      for (const { name, sha, comment } of pinsIn(readFileSync(`${dir}/${file}`, 'utf8'))) {
+        expect(recorded[name], `${file}: ${name} has no evidence in versions.evidence.json`).toBeDefined();
+        expect({ sha, comment }, `${file}: ${name}`).toEqual({ sha: recorded[name].sha, comment: recorded[name].version });
+      }
+  });
+});
