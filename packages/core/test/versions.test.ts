@@ -6,7 +6,13 @@ import evidence from '../src/versions.evidence.json' with { type: 'json' };
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const templates = `${root}templates`;
-type Evidence = { version: string; sha: string; runtime: string; checked: string; usedBy: 'templates' | 'repository' };
+type Evidence = { version: string; sha: string; runtime: string; checked: string; usedBy: 'templates' | 'repository'; newestKnownUv?: string };
+const semver = (v: string) => v.split('.').map(Number);
+const atMost = (a: string, b: string) => {
+  const [x, y] = [semver(a), semver(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);
+  return true;
+};
 const recorded = evidence.actions as Record<string, Evidence>;
 
 /** Every `uses: owner/repo[/sub]@sha # vX.Y.Z` in a workflow's text, local (`./`) calls left out. */
@@ -55,6 +61,15 @@ describe('versions.evidence.json', () => {
       if (node) expect(Number(node[1]), `${name} runs on ${runtime}`).toBeGreaterThanOrEqual(24);
       else expect(['composite', 'docker'], `${name} runs on ${runtime}`).toContain(runtime);
     }
+  });
+});
+
+describe('the pinned uv', () => {
+  it('is one whose release checksum the pinned setup-uv knows, so the download is verified', () => {
+    const known = recorded['astral-sh/setup-uv'].newestKnownUv;
+    expect(known, 'versions.evidence.json: astral-sh/setup-uv.newestKnownUv').toMatch(/^\d+\.\d+\.\d+$/);
+    expect(versions.other.uv).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(atMost(versions.other.uv, known!), `uv ${versions.other.uv} is newer than setup-uv's table (${known})`).toBe(true);
   });
 });
 
