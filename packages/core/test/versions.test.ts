@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { features, normalizeAnswers, packageManagers, renderProject, versions } from '../src/index.js';
+import { UserError, features, normalizeAnswers, packageManagers, renderProject, versions } from '../src/index.js';
 import evidence from '../src/versions.evidence.json' with { type: 'json' };
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -61,6 +61,37 @@ describe('versions.evidence.json', () => {
       if (node) expect(Number(node[1]), `${name} runs on ${runtime}`).toBeGreaterThanOrEqual(24);
       else expect(['composite', 'docker'], `${name} runs on ${runtime}`).toContain(runtime);
     }
+  });
+});
+
+describe('supported Pythons', () => {
+  it('are the CPython versions still supported upstream (3.10 reached end of life in October 2026), lowest first', () => {
+    expect(versions.python.supported).toEqual(['3.11', '3.12', '3.13', '3.14']);
+    expect(versions.python.supported).toContain(versions.python.default);
+  });
+
+  it('have a pinned base-image digest each, or are refused with a feature that builds an image', () => {
+    const building = features.filter((f) => f.baseImages);
+    expect(building.length).toBeGreaterThan(0);
+    for (const python of versions.python.supported)
+      for (const f of building) {
+        const missing = f.baseImages!(python).filter((image) => !Object.hasOwn(versions.other, image));
+        const make = () => normalizeAnswers({ name: 'demo', python, features: [f.name] });
+        if (missing.length === 0) expect(make().python).toBe(python);
+        else {
+          expect(make).toThrow(UserError);
+          expect(make).toThrow(new RegExp(`${f.name} with Python ${python.replace('.', '\\.')} needs the base image ${missing[0]}`));
+          expect(normalizeAnswers({ name: 'demo', python }).python, 'without the feature it is accepted').toBe(python);
+        }
+      }
+  });
+
+  it('pin every base-image digest as sha256 of 64 hex digits, only for supported Pythons', () => {
+    for (const [key, value] of Object.entries(versions.other).filter(([k]) => k.startsWith('python:'))) {
+      expect(value, key).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(versions.python.supported, key).toContain(/^python:(\d+\.\d+)-slim$/.exec(key)?.[1]);
+    }
+    expect(Object.hasOwn(versions.other, `python:${versions.python.default}-slim`), 'the default Python must work with every feature').toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { RECORD_FILE } from '@create-ml-ci-cd/core';
+import { RECORD_FILE, versions } from '@create-ml-ci-cd/core';
 import { checksDir, tool, toolsBin, verifyDir, type TaskContext } from './context.js';
 
 /**
@@ -30,7 +30,7 @@ export function hostPython(wanted: string): { path: string; version: string; mat
     fallback ??= found;
   }
   if (fallback) return fallback;
-  throw new Error('No python3 on PATH: install Python 3.10 or newer.');
+  throw new Error(`No python3 on PATH: install Python ${versions.python.supported[0]} or newer.`);
 }
 
 /** For Nx's hash: what hostPython would look at (shell, run by Nx as a runtime input). */
