@@ -131,3 +131,12 @@ describe('pinned actions', () => {
       }
   });
 });
+
+describe('the generated Dependabot config', () => {
+  it('groups every action update, majors too, into one pull request', () => {
+    const files = renderProject(normalizeAnswers({ name: 'demo', features: features.map((f) => f.name) }), templates, '0.0.0');
+    const text = files.get('.github/dependabot.yml')!.toString();
+    const actions = /- package-ecosystem: github-actions\n([\s\S]*?)(?=\n {2}- package-ecosystem:|$)/.exec(text)?.[1] ?? '';
+    expect(actions).toMatch(/groups:\n {6}github-actions:\n {8}patterns: \["\*"\]\n {8}update-types: \[major, minor, patch\]\n/);
+  });
+});
