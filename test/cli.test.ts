@@ -16,7 +16,7 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
       expect(tree).toContain(file);
     expect(tree.some((f) => f.startsWith('tests/'))).toBe(true);
     const record = readJson(join(project, '.create-ml-ci-cd.json'));
-    expect(record.answers).toEqual({ name: 'demo', description: 'Iris: "quoted" #1', python: '3.12', packageManager: 'uv', retrainCron: '0 6 * * 1', features: [] });
+    expect(record.answers).toEqual({ name: 'demo', description: 'Iris: "quoted" #1', python: versions.python.default, packageManager: 'uv', retrainCron: '0 6 * * 1', features: [] });
     expect(record.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(existsSync(join(project, '.git'))).toBe(true);
     expect(result.stdout).toContain('Next steps');
@@ -25,7 +25,7 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
 
   it('takes flags over the answers file over defaults', async () => {
     const cwd = tempDir();
-    writeFileSync(join(cwd, 'answers.json'), JSON.stringify({ name: 'from-file', description: 'from file', python: '3.10' }));
+    writeFileSync(join(cwd, 'answers.json'), JSON.stringify({ name: 'from-file', description: 'from file', python: '3.12' }));
     const result = await cli(['out', '--answers', 'answers.json', '--python', '3.11', '--no-git'], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(readJson(join(cwd, 'out/.create-ml-ci-cd.json')).answers).toMatchObject({ name: 'from-file', description: 'from file', python: '3.11' });

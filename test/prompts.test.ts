@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { versions } from '@create-ml-ci-cd/core';
 import { bin, readJson, repoRoot, tempDir } from './support/cli.js';
 
 const ENTER = '\r';
@@ -31,7 +32,7 @@ describe('interactive prompts (real pseudo-terminal)', () => {
     expect(result.exitCode, result.stdout).toBe(0);
     const record = readJson(join(cwd, 'iris-pty/.create-ml-ci-cd.json'));
     expect(record.answers).toMatchObject({ name: 'iris-pty', description: 'Typed at a prompt' });
-    expect(record.answers.python).not.toBe('3.12'); // moved off the default
+    expect(record.answers.python).not.toBe(versions.python.default); // moved off the default
     expect(record.answers.packageManager).toBe('pip');
     expect(record.answers.features).toEqual(['dvc']);
     // The answer line names the chosen features; the full labels were shown once, in the list.

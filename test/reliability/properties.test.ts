@@ -78,6 +78,9 @@ const validRawArb: fc.Arbitrary<RawAnswers> = fc
     const result: RawAnswers = { ...raw, ...flags, ...extra };
     const enabled = new Set(raw.features ?? []);
     for (const [f, on] of Object.entries(flags)) on ? enabled.add(f) : enabled.delete(f);
+    // A Python whose base image has no digest in versions.json yet is refused with a feature that builds one.
+    const python = raw.python;
+    if (python && features.some((f) => enabled.has(f.name) && (f.baseImages?.(python) ?? []).some((i) => !Object.hasOwn(versions.other, i)))) delete result.python;
     // An option is only valid with its feature on.
     for (const f of features) for (const o of f.options ?? []) if (enabled.has(f.name) && options[o.key] !== undefined) result[o.key] = options[o.key];
     return result;

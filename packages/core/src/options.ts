@@ -200,6 +200,10 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
     if (on === false) enabled.delete(f.name);
   }
   enabled = new Set(features.filter((f) => enabled.has(f.name)).map((f) => f.name));
+  for (const f of features.filter((f) => enabled.has(f.name)))
+    for (const image of f.baseImages?.(python) ?? [])
+      if (!Object.hasOwn(versions.other, image))
+        throw new UserError(`${source}: ${f.name} with Python ${python} needs the base image ${image}, whose digest versions.json does not have yet; use another --python (default ${versions.python.default}).`);
 
   const answers: Answers = { name, description, python, packageManager, retrainCron, features: [...enabled] };
   for (const f of features) {

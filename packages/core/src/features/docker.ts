@@ -4,4 +4,5 @@ export const docker: Feature = {
   name: 'docker',
   label: 'Docker image serving the model with FastAPI, smoke-tested in CI and pushed to GHCR',
   requirements: ['fastapi', 'uvicorn'],
+  baseImages: (python) => [`python:${python}-slim`],
 };

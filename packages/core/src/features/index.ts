@@ -22,6 +22,11 @@ export interface Feature {
   /** Lines added to the generated .gitignore. */
   gitignore?: string[];
   /**
+   * Container base images (versions.json `other` keys, pinned by digest) the feature's files use
+   * for a project's Python. A Python with no recorded digest is refused with this feature.
+   */
+  baseImages?: (python: string) => string[];
+  /**
    * Touches nothing other features render (e.g. a workflow file of its own), so the matrix
    * verifies it once, together with every other feature, instead of doubling every combination.
    */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RECORD_FILE, findPython, probePython } from '@create-ml-ci-cd/core';
+import { RECORD_FILE, findPython, probePython, versions } from '@create-ml-ci-cd/core';
 import { checksDir, tool, toolsBin, verifyDir, type TaskContext } from './context.js';
 
 /**
@@ -16,7 +16,7 @@ export function hostPython(wanted: string): { path: string; version: string; mat
   if (found) return { ...found, matches: true };
   const fallback = probePython('python3');
   if (fallback) return { ...fallback, matches: false };
-  throw new Error('No python3 on PATH: install Python 3.11 or newer.');
+  throw new Error(`No python3 on PATH: install Python ${versions.python.supported[0]} or newer.`);
 }
 
 /** For Nx's hash: what hostPython would look at (shell, run by Nx as a runtime input). */

@@ -47,6 +47,9 @@ def main():
         fail("downloading artifacts from another run or repository needs the GitHub API; only this run's artifacts are available.")
     if inp("artifact-ids"):
         fail("artifact-ids is not supported by the stand-in; use name or pattern.")
+    if inp("skip-decompress", "false") == "true":
+        fail("skip-decompress: true is not supported: the stand-in's store holds plain files, not zips.")
+    print(f"[download-artifact stand-in] digest-mismatch: {inp('digest-mismatch', 'error')}; local copies carry no upload digest, so none is compared.")
 
     workspace = os.environ.get("GITHUB_WORKSPACE", os.getcwd())
     dest = os.path.normpath(os.path.join(workspace, os.path.expanduser(inp("path", workspace))))

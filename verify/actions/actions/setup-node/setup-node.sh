@@ -31,6 +31,7 @@ case "$want" in
   *) warn "node-version '$want' is not interpreted by the stand-in; using the host node $have." ;;
 esac
 [[ -z "$IN_REGISTRY_URL" ]] || warn "registry-url is not supported; npm keeps the host's registry configuration."
+[[ "${IN_PACKAGE_MANAGER_CACHE:-true}" != "true" ]] || [[ -n "$IN_CACHE" ]] || say "package-manager-cache: true; upstream would cache npm when package.json names it; the stand-in does not cache."
 [[ -z "$IN_CACHE" ]] || say "cache: $IN_CACHE requested; the stand-in does not cache (cache-hit=false)."
 
 dirname "$node" >> "$GITHUB_PATH"

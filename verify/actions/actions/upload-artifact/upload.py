@@ -72,6 +72,8 @@ def main():
     if_none = inp("if-no-files-found", "warn")
     overwrite = inp("overwrite", "false") == "true"
     include_hidden = inp("include-hidden-files", "false") == "true"
+    if inp("archive", "true") != "true":
+        fail("archive: false (one file uploaded as-is, v7) is not supported by the stand-in.")
     workspace = os.environ.get("GITHUB_WORKSPACE", os.getcwd())
 
     raw = [line.strip() for line in inp("path").splitlines() if line.strip()]

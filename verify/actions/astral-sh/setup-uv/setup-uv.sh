@@ -40,8 +40,10 @@ say "uv $have from $uv"
 
 venv=""
 if [[ "$IN_ACTIVATE" == "true" ]]; then
-  venv="$IN_WORKDIR/.venv"
+  venv="${IN_VENV_PATH:-$IN_WORKDIR/.venv}"
+  [[ "$venv" == /* ]] || venv="$IN_WORKDIR/$venv"
   args=(venv --quiet --allow-existing)
+  [[ "${IN_NO_PROJECT:-false}" != "true" ]] || args+=(--no-project)
   [[ -z "$IN_PYTHON_VERSION" ]] || args+=(--python "$IN_PYTHON_VERSION")
   PATH="$bin:$PATH" UV_PYTHON_DOWNLOADS=never "$uv" "${args[@]}" "$venv"
   echo "$venv/bin" >> "$GITHUB_PATH"
@@ -55,4 +57,5 @@ fi
   echo "uvx-path=$bin/uvx"
   echo "cache-hit=false"
   echo "venv=$venv"
+  echo "python-version=$IN_PYTHON_VERSION"
 } >> "$GITHUB_OUTPUT"
