@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { features } from '@create-ml-ci-cd/core';
@@ -8,22 +8,39 @@ import { shards } from '../src/shard.js';
 import { toolsBin, workspaceRoot } from '../src/tasks/context.js';
 import { parseWorkflowFiles } from '../src/tasks/lint.js';
 
-// The monorepo's own workflow gets the same lint as the generated ones.
+// The monorepo's own workflows get the same lint as the generated ones.
 const workflow = '.github/workflows/ci.yml';
+const workflows = readdirSync(join(workspaceRoot, '.github/workflows'))
+  .filter((f) => f.endsWith('.yml'))
+  .map((f) => `.github/workflows/${f}`);
 
-describe(workflow, () => {
+describe('.github/workflows', () => {
+  it('holds the CI, release and pin-check workflows', () => {
+    expect(workflows).toEqual(expect.arrayContaining([workflow, '.github/workflows/release.yml', '.github/workflows/check-action-pins.yml']));
+  });
+
   it('parses with @actions/workflow-parser', async () => {
-    expect(await parseWorkflowFiles(workspaceRoot, [workflow])).toEqual([]);
+    expect(await parseWorkflowFiles(workspaceRoot, workflows)).toEqual([]);
   });
 
   it.each([
-    ['actionlint', ['-no-color', '-shellcheck', 'shellcheck', workflow]],
-    ['zizmor', ['--offline', '--no-progress', '--color=never', workflow]],
+    ['actionlint', ['-no-color', '-shellcheck', 'shellcheck', ...workflows]],
+    ['zizmor', ['--offline', '--no-progress', '--color=never', ...workflows]],
   ])('passes %s', (tool, args) => {
     const bin = join(toolsBin, tool);
     expect(existsSync(bin), `${bin}: run bash scripts/setup-tools.sh`).toBe(true);
     const run = spawnSync(bin, args, { cwd: workspaceRoot, encoding: 'utf8' });
     expect(run.status, run.stdout + run.stderr).toBe(0);
+  });
+
+  it('release publishes only after the whole CI, with OIDC and no stored token', () => {
+    const text = readFileSync(join(workspaceRoot, '.github/workflows/release.yml'), 'utf8');
+    expect(text).toMatch(/ci:\n(?:.*\n)*?\s+uses: \.\/\.github\/workflows\/ci\.yml/);
+    expect(text).toMatch(/publish:\n(?:.*\n)*?\s+needs: ci\n/);
+    expect(text).toContain('id-token: write');
+    expect(text).toContain('npm publish --workspace create-ml-ci-cd --provenance');
+    expect(text).not.toMatch(/NODE_AUTH_TOKEN|NPM_TOKEN|secrets\./);
+    expect(readFileSync(join(workspaceRoot, workflow), 'utf8')).toMatch(/^  workflow_call:$/m);
   });
 
   it('names no scenario or feature: shards come from the registry', () => {
