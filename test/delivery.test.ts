@@ -41,7 +41,7 @@ describe('create-ml-ci-cd --docker: promotion drives delivery', () => {
     const download = jobs.deliver.steps!.find((s) => s.name === 'Download the released model')!;
     expect(download.run).toContain('gh release download "$TAG" --pattern model.joblib --pattern model.record.json');
     expect(download.run).toContain('model_sha256');
-    expect(index(jobs.deliver, (s) => s.uses?.startsWith('actions/attest-build-provenance@') ?? false)).toBeGreaterThan(
+    expect(index(jobs.deliver, (s) => s.uses?.startsWith('actions/attest@') ?? false)).toBeGreaterThan(
       index(jobs.deliver, (s) => s.uses?.startsWith('docker/build-push-action@') ?? false),
     );
     expect(jobs.deliver.steps!.at(-1)!.run).toContain('gh release upload "$TAG" "$RUNNER_TEMP/image.json" --clobber');

@@ -167,6 +167,7 @@ describe('flags', () => {
     '--python latest': { args: ['demo', '--python', 'latest'], message: /"latest"/ },
     '--package-manager npm': { args: ['demo', '--package-manager', 'npm'], message: /^create-ml-ci-cd: unsupported package manager "npm" \(--package-manager\): use uv or pip\.$/m },
     '--description on two lines': { args: ['demo', '--description', 'line one\nline two'], message: /the description \(--description\) must be one line/ },
+    '--description with a line separator': { args: ['demo', '--description', 'one\u2028two'], message: /the description \(--description\) must be one line/ },
     '--package-manager empty': { args: ['demo', '--package-manager='], message: /unsupported package manager ""/ },
     'a description with a control character': { args: ['demo', '--description', 'bell\u0007'], message: /description contains the character U\+0007/ },
   });

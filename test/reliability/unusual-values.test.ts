@@ -16,12 +16,12 @@ const descriptions: Record<string, string> = {
   'GitHub expressions': '${{ secrets.GITHUB_TOKEN }} ${{ github.event.issue.title }} ${{ toJSON(github) }}',
   'EJS tags': `<% throw new Error('ejs ran') %> <%- process.exit(3) %> <%= 1 + 1 %> %>`,
   backslashes: 'C:\\models\\new and \\n is not a newline \\u0041 \\',
-  'a newline': 'first line\nsecond line',
   'a tab': 'first\tsecond',
-  unicode: 'Ünïcödé — 模型 🚀 ‮right-to-left‬ \u2028 line separator \ufeff',
+  // Line breaks (\n, U+2028) are refused: the description is one line (hostile-input.test.ts).
+  unicode: 'Ünïcödé — 模型 🚀 ‮right-to-left‬ \u00a0 no-break space \ufeff',
   shell: `$(touch ${canary}) \`touch ${canary}\` ; touch ${canary} && echo $HOME | tee x`,
   'Python and TOML quoting': `""" ''' \\" \\' [table] key = "v" ${'{'}{ jinja }}`,
-  YAML: '---\n- !!python/object/apply:os.system ["true"]\n...\n*alias &anchor { a: [b] } | > @ `',
+  YAML: '--- - !!python/object/apply:os.system ["true"] ... *alias &anchor { a: [b] } | > @ `',
   empty: '',
   long: 'x'.repeat(5000),
 };
