@@ -141,14 +141,6 @@ rmSync(stage, { recursive: true, force: true });
 const NOT_TEMPLATES = new Set(['.ruff_cache', '__pycache__', '.pytest_cache', '.mypy_cache', 'node_modules', '.DS_Store']);
 cpSync(here('../../templates'), join(stage, 'templates'), { recursive: true, filter: (path) => !NOT_TEMPLATES.has(path.split('/').pop()) });
 
-// The package's README is the user part of the repository's (from "## Using it" up to "## Developing"),
-// so the options table has one source.
-const readme = readFileSync(here('../../README.md'), 'utf8');
-const [from, to] = [readme.indexOf('## Using it'), readme.indexOf('## Developing')];
-if (from < 0 || to < from) throw new Error('build.mjs: README.md has no "## Using it" ... "## Developing" part to ship.');
-const { description } = JSON.parse(readFileSync(here('package.json'), 'utf8'));
-writeFileSync(join(stage, 'README.md'), `# create-ml-ci-cd\n\n${description}\n\n${readme.slice(from, to).trimEnd()}\n`);
-
 const result = await build({
   entryPoints: [here('src/cli.ts')],
   outdir: join(stage, 'dist'),
@@ -180,7 +172,7 @@ const result = await build({
 const bundled = writeLicenses(result.metafile);
 const forbidden = bundled.filter((name) => FORBIDDEN.includes(name));
 if (forbidden.length > 0) throw new Error(`build.mjs: ${forbidden.join(', ')} reached the bundle; see FORBIDDEN.`);
-for (const name of ['dist', 'templates', 'README.md']) {
+for (const name of ['dist', 'templates']) {
   const old = here(`${name}.old-${process.pid}`);
   if (existsSync(here(name))) renameSync(here(name), old);
   renameSync(join(stage, name), here(name));
