@@ -6,8 +6,8 @@ import { EXIT, RECORD_FILE, UserError, normalizeAnswers, type Answers, type RawA
 import { runGenerator } from '@create-ml-ci-cd/generator-app/run';
 import { helpText, createFlags, parseCreateArgs } from './args.js';
 import { readAnswersFile } from './answers-file.js';
-import { install, installPlan, pythonForInstall, runSteps, shown as shownCommand } from './install.js';
-import { detectLauncher, runPackage } from './launcher.js';
+import { install, installPlan, pythonForInstall, runSteps, commandLine } from './install.js';
+import { upgradeCommand } from './launcher.js';
 import { cleanupOnSignal, templatesDir, version } from './runtime.js';
 import { out } from './style.js';
 
@@ -41,7 +41,7 @@ async function settleTarget(target: string, force: boolean, ask: AskNonEmpty | u
   if (force || !existsSync(target) || !statSync(target).isDirectory() || readdirSync(target).length === 0) return force;
   const shown = showPath(target);
   if (existsSync(join(target, RECORD_FILE))) {
-    const upgrade = runPackage(detectLauncher(process.env.npm_config_user_agent), 'create-ml-ci-cd@latest', 'upgrade');
+    const upgrade = upgradeCommand();
     throw new UserError(`${shown} is already a create-ml-ci-cd project: run \`${upgrade}\` in it to bring in newer templates.`);
   }
   if (!ask) throw new UserError(`${shown} is not empty. Use --force to write into it, or choose another directory.`);
@@ -216,12 +216,12 @@ export async function create(argv: string[], hooks: CreateHooks = {}): Promise<n
   if (plan.note) console.log(plan.note);
   if (install_ ?? false) {
     if (!(await install(target, plan.steps))) {
-      console.error(`Installing the dependencies failed; the project itself is complete. Retry with:\n  ${[...cd, ...plan.steps.map(shownCommand)].join('\n  ')}`);
+      console.error(`Installing the dependencies failed; the project itself is complete. Retry with:\n  ${[...cd, ...plan.steps.map(commandLine)].join('\n  ')}`);
       return EXIT.install;
     }
   }
-  const steps = [...cd, ...(install_ ? [] : plan.steps.map(shownCommand)), ...runSteps(answers)];
-  const upgrade = runPackage(detectLauncher(process.env.npm_config_user_agent), 'create-ml-ci-cd@latest', 'upgrade');
+  const steps = [...cd, ...(install_ ? [] : plan.steps.map(commandLine)), ...runSteps(answers)];
+  const upgrade = upgradeCommand();
   console.log(
     `\n${out.bold('Next steps:')}\n  ${steps.join('\n  ')}\n\nPush to GitHub and the workflow in .github/workflows runs the same steps.\n` +
       `When the templates improve, \`${upgrade}\` brings the changes in without losing your edits.`,

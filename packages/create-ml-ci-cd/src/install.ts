@@ -32,7 +32,7 @@ function onPath(name: string, { platform, env }: Platform): boolean {
 }
 
 const quote = (arg: string) => (/^[\w./\\:@=+-]+$/.test(arg) ? arg : JSON.stringify(arg));
-export const shown = (argv: string[]) => argv.map(quote).join(' ');
+export const commandLine = (argv: string[]) => argv.map(quote).join(' ');
 
 export interface InstallPlan {
   /** Each command as argv. */
@@ -82,7 +82,7 @@ export function pythonForInstall(answers: Answers, platform: Platform = here): F
 /** The commands after installing, for the next-steps list. */
 export function runSteps(answers: Answers, platform: Platform = here): string[] {
   const train = answers.features.includes('dvc') ? [venvBin(platform, 'dvc'), 'repro'] : [venvPython(platform), 'src/train.py'];
-  return [shown(train), shown([venvPython(platform), '-m', 'pytest'])];
+  return [commandLine(train), commandLine([venvPython(platform), '-m', 'pytest'])];
 }
 
 /**
@@ -94,7 +94,7 @@ export async function install(target: string, steps: string[][]): Promise<boolea
   const venv = join(target, '.venv');
   const hadVenv = existsSync(venv);
   for (const argv of steps) {
-    console.log(`$ ${shown(argv)}`);
+    console.log(`$ ${commandLine(argv)}`);
     const child = spawn(argv[0], argv.slice(1), { cwd: target, stdio: ['ignore', 'inherit', 'inherit'], detached: process.platform !== 'win32' });
     const release = cleanupOnSignal(() => {
       if (child.exitCode === null && child.pid !== undefined) {
@@ -111,7 +111,7 @@ export async function install(target: string, steps: string[][]): Promise<boolea
       child.once('error', (error) => resolve((error as NodeJS.ErrnoException).code ?? 'error'));
       child.once('exit', (status, signal) => resolve(status ?? signal ?? 'signal'));
     }).finally(release);
-    if (typeof code === 'string' && code === 'ENOENT') console.error(`${argv[0]} could not be run (ENOENT); is ${argv[0] === 'uv' ? 'uv' : 'Python'} installed and on PATH?`);
+    if (code === 'ENOENT') console.error(`${argv[0]} could not be run (ENOENT); is ${argv[0] === 'uv' ? 'uv' : 'Python'} installed and on PATH?`);
     if (code !== 0) return false;
   }
   return true;

@@ -18,3 +18,8 @@ export function runPackage(launcher: Launcher, spec: string, args: string): stri
   const prefix = { npm: 'npx', 'yarn-classic': 'npx', pnpm: 'pnpm dlx', yarn: 'yarn dlx', bun: 'bunx' }[launcher];
   return `${prefix} ${spec} ${args}`;
 }
+
+/** The command that runs `create-ml-ci-cd@<version> upgrade` through the launcher of this run. */
+export function upgradeCommand(version = 'latest'): string {
+  return runPackage(detectLauncher(process.env.npm_config_user_agent), `create-ml-ci-cd@${version}`, 'upgrade');
+}
