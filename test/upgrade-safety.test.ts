@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { readJson, tempDir } from './support/cli.js';
-import { CI, cliBin, commitAll, edit, env, git, project, read, status, templatesA, templatesB, upgrade, write } from './support/upgrade-fixture.js';
+import { CI, baseFrom, cliBin, commitAll, edit, env, git, project, read, status, templatesA, templatesB, upgrade, write } from './support/upgrade-fixture.js';
 import { expectRefusal, snapshot } from './reliability/support.js';
 
 /** Every entry below `dir` but .git: type, mode and bytes (or link target). Equal trees are byte-for-byte the same. */
@@ -76,7 +76,7 @@ describe('upgrade keeps every byte it was not asked to change', () => {
       reject: false,
       extendEnv: false,
       encoding: 'buffer',
-      env: env({ CREATE_ML_CI_CD_TEMPLATES: templatesB, CREATE_ML_CI_CD_BASE_TEMPLATES: templatesA }),
+      env: env({ CREATE_ML_CI_CD_TEMPLATES: templatesB, ...baseFrom(templatesA) }),
     });
     expect(result.exitCode).toBe(0);
     expect(Buffer.from(result.stdout).includes(Buffer.from(' # caf\xe9\n', 'latin1'))).toBe(true);
@@ -135,7 +135,7 @@ describe('files git does not track, symbolic links and type conflicts', () => {
     expect(readlinkSync(join(dir, '.github'))).toBe(join(outside, 'github'));
     // Everything else is upgraded, and git sees exactly that.
     expect(read(dir, 'src/train.py')).toContain('import os');
-    expect(status(dir)).toEqual(['?? NEW.md', '?? pkg/module.txt', ' D keep.txt', ' D old.txt', ' M data/iris.csv', ' M models/baseline.bin', ' M src/train.py', ' M windows.txt'].sort());
+    expect(status(dir)).toEqual(['?? NEW.md', '?? pkg/module.txt', ' D keep.txt', ' D old.txt', ' M .create-ml-ci-cd.json', ' M data/iris.csv', ' M models/baseline.bin', ' M src/train.py', ' M windows.txt'].sort());
   });
 
   it('refuses a symbolic-link record with one line', async () => {
@@ -203,7 +203,7 @@ describe('all or nothing', () => {
       stdin: 'ignore',
       detached: true,
       extendEnv: false,
-      env: env({ CREATE_ML_CI_CD_TEMPLATES: templatesB, CREATE_ML_CI_CD_BASE_TEMPLATES: templatesA, PATH: `${shims}:${process.env.PATH}` }),
+      env: env({ CREATE_ML_CI_CD_TEMPLATES: templatesB, ...baseFrom(templatesA, `${shims}:${process.env.PATH}`) }),
     });
     for (let i = 0; i < 300 && !existsSync(reached); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(reached), `upgrade never ran git ${command}`).toBe(true);
@@ -257,9 +257,10 @@ describe('line endings git normalizes', () => {
   it('under core.autocrlf=true, an untouched checkout is up to date, and a data file gets the template change', async () => {
     const dir = await project();
     autocrlf(dir);
+    // Same templates, older recorded version: nothing but the record is behind; CRLF is no edit.
     const current = await upgrade(dir, ['--check'], { from: templatesA, to: templatesA });
-    expect(current.exitCode, current.stdout).toBe(0);
-    expect(current.stdout).toMatch(/is up to date/);
+    expect(current.exitCode, current.stdout).toBe(4);
+    expect(current.stdout).toMatch(/only the record would change/);
     expect(current.stdout).not.toContain('carry your edits');
 
     const result = await upgrade(dir);

@@ -4,13 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { features, versions } from '@create-ml-ci-cd/core';
 import { execa } from 'execa';
 import { listTree, readJson, repoRoot, tempDir } from './support/cli.js';
-import { CI, cli, cliBin, commitAll, edit, env, git, project, read, status, templatesA, templatesB, upgrade, write } from './support/upgrade-fixture.js';
+import { BASE_VERSION, CI, cli, cliBin, commitAll, edit, env, git, project, read, recordBaseVersion, status, templatesA, templatesB, upgrade, write } from './support/upgrade-fixture.js';
 
 describe('create-ml-ci-cd upgrade', () => {
   it('applies every template change to an untouched project', async () => {
     const dir = await project();
     const result = await upgrade(dir);
     expect(result.exitCode, result.stderr).toBe(0);
+    // The base came the product's own way: the recorded version, fetched through npm.
+    expect(result.stdout).toContain(`Fetching create-ml-ci-cd@${BASE_VERSION} through npm`);
     expect(read(dir, CI)).toContain('python -m pytest');
     expect(read(dir, CI)).toContain('python src/train.py');
     expect(read(dir, 'README.md')).toContain('(B).');
@@ -268,7 +270,6 @@ describe('create-ml-ci-cd upgrade', () => {
 
   it('without the base (version not in the registry, offline) loses nothing: differing files become conflicts', async () => {
     const dir = await project((d) => {
-      edit(d, '.create-ml-ci-cd.json', /"version": "[^"]+"/.exec(read(d, '.create-ml-ci-cd.json'))![0], '"version": "0.0.1"');
       edit(d, 'README.md', 'Run the training', 'Train');
     });
     const result = await upgrade(dir, ['--yes'], { from: '', extra: { npm_config_offline: 'true', npm_config_registry: 'http://127.0.0.1:9/' } });
@@ -284,7 +285,6 @@ describe('create-ml-ci-cd upgrade', () => {
 
   it('without the base and with a terminal, asks per file: keep mine, take new, or markers', async () => {
     const dir = await project((d) => {
-      edit(d, '.create-ml-ci-cd.json', /"version": "[^"]+"/.exec(read(d, '.create-ml-ci-cd.json'))![0], '"version": "0.0.1"');
       edit(d, 'README.md', 'Run the training', 'Train');
     });
     const [UP, ENTER] = ['\x1b[A', '\r'];
@@ -316,6 +316,7 @@ describe('create-ml-ci-cd upgrade', () => {
     git(root, 'init', '-q', '-b', 'main');
     const created = await cli(['packages/proj', '--yes'], { cwd: root, env: { CREATE_ML_CI_CD_TEMPLATES: templatesA } });
     expect(created.exitCode, created.stderr).toBe(0);
+    recordBaseVersion(join(root, 'packages/proj'));
     edit(join(root, 'packages/proj'), CI, '- run: pytest', '- run: pytest -x');
     commitAll(root);
     const result = await upgrade(root, ['--dir', 'packages/proj']);

@@ -1,15 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { features } from '@create-ml-ci-cd/core';
 import { execa } from 'execa';
 import { bin, tempDir } from './cli.js';
 
 // Two small template sets stand in for "the version the project was made with" (A) and "the new
-// version" (B): the CLI renders from CREATE_ML_CI_CD_TEMPLATES, and the test/dev-only
-// CREATE_ML_CI_CD_BASE_TEMPLATES makes it render the merge base from A instead of fetching the
-// recorded version from npm. They are synthetic so these tests do not move with the real templates.
+// version" (B): the CLI renders from CREATE_ML_CI_CD_TEMPLATES. A project made from A records an
+// older version (BASE_VERSION), so upgrade takes its real path and fetches that version through
+// `npm exec`; the `npm` first on PATH (support/fake-npm) answers by rendering A. They are synthetic
+// so these tests do not move with the real templates.
 
 export const workflow = (test: string, extra = '') => `name: ci
 on: [push]
@@ -101,6 +103,21 @@ export const cliBin = (() => {
   return join(copy, 'index.js');
 })();
 
+/** The version a project made from the old templates records: older than the running CLI, so upgrade fetches it. */
+export const BASE_VERSION = '0.0.1';
+const fakeNpm = join(dirname(fileURLToPath(import.meta.url)), 'fake-npm');
+
+/** What makes `npm exec create-ml-ci-cd@<old>` render the project's base from `templates`. */
+export function baseFrom(templates: string, path = process.env.PATH): Record<string, string> {
+  return { PATH: `${fakeNpm}${delimiter}${path}`, FAKE_NPM_TEMPLATES: templates, FAKE_NPM_CLI: cliBin };
+}
+
+/** Record BASE_VERSION in a project generated from the old templates (as their release would have). */
+export function recordBaseVersion(dir: string): void {
+  const record = read(dir, '.create-ml-ci-cd.json');
+  write(dir, '.create-ml-ci-cd.json', record.replace(/"version": "[^"]+"/, `"version": "${BASE_VERSION}"`));
+}
+
 export const gitEnv = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
 
 export function env(extra: Record<string, string | undefined>) {
@@ -136,15 +153,16 @@ export async function project(change: (dir: string) => void = () => {}, createAr
   const created = await cli(['proj', '--yes', '--description', 'Iris demo', ...createArgs], { cwd: root, env: { CREATE_ML_CI_CD_TEMPLATES: templatesA } });
   expect(created.exitCode, created.stderr).toBe(0);
   const dir = join(root, 'proj');
+  recordBaseVersion(dir);
   change(dir);
   git(dir, 'add', '-A');
   if (git(dir, 'status', '--porcelain')) git(dir, 'commit', '-qm', 'user edits');
   return dir;
 }
 
-/** `create-ml-ci-cd upgrade` from A to B (or between other template dirs). */
+/** `create-ml-ci-cd upgrade` from A to B (or between other template dirs; `from` is the base while the record holds BASE_VERSION). */
 export function upgrade(dir: string, args: string[] = [], { from = templatesA, to = templatesB, extra = {} as Record<string, string> } = {}) {
-  return cli(['upgrade', ...args], { cwd: dir, env: { CREATE_ML_CI_CD_TEMPLATES: to, CREATE_ML_CI_CD_BASE_TEMPLATES: from, ...extra } });
+  return cli(['upgrade', ...args], { cwd: dir, env: { CREATE_ML_CI_CD_TEMPLATES: to, ...baseFrom(from), ...extra } });
 }
 
 export const status = (dir: string) => git(dir, 'status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort();

@@ -9,13 +9,6 @@ import { cleanupOnSignal } from './runtime.js';
 
 const PACKAGE = 'create-ml-ci-cd';
 
-/**
- * Test/dev only: render the base in-process from this templates directory (as the recorded
- * version) instead of fetching the recorded version from npm. Lets tests fake "the templates the
- * project was generated from" without publishing anything. Not documented for users.
- */
-const BASE_TEMPLATES_ENV = 'CREATE_ML_CI_CD_BASE_TEMPLATES';
-
 export interface Base {
   /** The old render, or null when it could not be had. */
   files: Map<string, Buffer> | null;
@@ -30,8 +23,6 @@ export interface Base {
  * during the fetch rejects with Interrupted: the upgrade stops, it never goes on without a base.
  */
 export async function renderBase(recorded: { version: string; answers: RawAnswers }, cwd: string, current: { version: string; templatesDir: string }): Promise<Base> {
-  const override = process.env[BASE_TEMPLATES_ENV];
-  if (override) return { files: renderProject(recordedAnswers(recorded.answers), override, recorded.version) };
   if (recorded.version === current.version)
     return { files: renderProject(recordedAnswers(recorded.answers), current.templatesDir, current.version) };
   return fetchBase(recorded, cwd);
