@@ -115,6 +115,7 @@ export function baseFrom(templates: string, path = process.env.PATH): Record<str
 /** Record BASE_VERSION in a project generated from the old templates (as their release would have). */
 export function recordBaseVersion(dir: string): void {
   const record = read(dir, '.create-ml-ci-cd.json');
+  expect(record, 'the record names its version').toMatch(/"version": "[^"]+"/);
   write(dir, '.create-ml-ci-cd.json', record.replace(/"version": "[^"]+"/, `"version": "${BASE_VERSION}"`));
 }
 
