@@ -254,7 +254,7 @@ describe('line endings git normalizes', () => {
     expect(status(dir)).toEqual([]);
   }
 
-  it('under core.autocrlf=true, an untouched checkout is up to date, and a data file gets the template change', async () => {
+  it('under core.autocrlf=true, an untouched checkout has no edits to carry, and a data file gets the template change', async () => {
     const dir = await project();
     autocrlf(dir);
     // Same templates, older recorded version: nothing but the record is behind; CRLF is no edit.
