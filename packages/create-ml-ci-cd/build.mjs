@@ -3,6 +3,7 @@
 // upgrade path) load only when used; and a copy of the repo's templates/, shipped as files.
 // The package has no runtime dependencies. Background: /work/shared/notes/bundling-yeoman.md.
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { analyzeMetafile, build } from 'esbuild';
 
@@ -97,6 +98,31 @@ const pureImportsPlugin = {
   },
 };
 
+/**
+ * Packages the dependency tree holds twice at the same major (ejs 6 for core and mem-fs-editor,
+ * minimatch 10 for mem-fs-editor and multimatch), each copy bundled in full. Every import of these
+ * names resolves to the copy mem-fs-editor uses: one copy in the bundle, checked to share the major.
+ */
+const ONE_COPY = ['ejs', 'minimatch'];
+const oneCopyPlugin = {
+  name: 'one-copy',
+  setup(b) {
+    const anchor = dirname(createRequire(import.meta.url).resolve('mem-fs-editor'));
+    const major = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version.split('.')[0];
+    const packageDir = (file, name) => file.slice(0, file.lastIndexOf(`node_modules/${name}/`) + `node_modules/${name}`.length);
+    b.onResolve({ filter: new RegExp(`^(${ONE_COPY.join('|')})$`) }, async (args) => {
+      if (args.pluginData?.oneCopy) return undefined;
+      const [mine, theirs] = await Promise.all(
+        [args.resolveDir, anchor].map((resolveDir) => b.resolve(args.path, { kind: args.kind, resolveDir, importer: args.importer, pluginData: { oneCopy: true } })),
+      );
+      if (mine.errors.length > 0 || theirs.errors.length > 0) return undefined;
+      if (major(packageDir(mine.path, args.path)) !== major(packageDir(theirs.path, args.path)))
+        throw new Error(`build.mjs: ${args.importer} needs another major of ${args.path} than mem-fs-editor; take it out of ONE_COPY.`);
+      return theirs;
+    });
+  },
+};
+
 const patchPlugin = {
   name: 'patches',
   setup(b) {
@@ -163,7 +189,7 @@ const result = await build({
     ].join('\n'),
   },
   define: { __filename: '__cml_filename', __dirname: '__cml_dirname' },
-  plugins: [stubPlugin, pureImportsPlugin, patchPlugin],
+  plugins: [stubPlugin, oneCopyPlugin, pureImportsPlugin, patchPlugin],
   metafile: true,
   legalComments: 'none',
   logLevel: 'warning',

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { EXIT, RECORD_FILE, UserError, normalizeAnswers, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
-import { runGenerator } from '@create-ml-ci-cd/generator-app/run';
 import { helpText, createFlags, parseCreateArgs } from './args.js';
 import { readAnswersFile } from './answers-file.js';
 import { install, installPlan, pythonForInstall, runSteps, commandLine } from './install.js';
@@ -101,6 +100,8 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
   const release = cleanupOnSignal(removeStaging);
   const overwritten: string[] = [];
   try {
+    // Yeoman and the templates engine load here, not with the flags: --help and --version never need them.
+    const { runGenerator } = await import('@create-ml-ci-cd/generator-app/run');
     await runGenerator(staging, { answers, templatesDir, version });
     await hooks.rendered?.(staging);
     try {
