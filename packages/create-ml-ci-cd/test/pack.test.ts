@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXIT, features } from '@create-ml-ci-cd/core';
+import { EXIT, features, normalizeAnswers, renderProject } from '@create-ml-ci-cd/core';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const repoBin = join(packageDir, 'index.js');
@@ -116,6 +116,23 @@ describe('the packed create-ml-ci-cd', { timeout: 120_000 }, () => {
       expect(result).toEqual(run(repoBin, args, repo));
       expect(Object.keys(tree(join(ours, 'demo'))).length).toBeGreaterThan(5);
       expect(tree(join(ours, 'demo'))).toEqual(tree(join(repo, 'demo')));
+    });
+  }
+
+  // The bundle's tricks (stubs, patches, one copy of ejs and minimatch, lazy chunks) and Yeoman's
+  // file system must not change a byte: the tree on disk is what the templates render in-process,
+  // from the sources, with neither the bundle nor Yeoman in the way.
+  for (const [label, flags] of cases) {
+    it(`writes ${label} byte for byte as the templates render it`, () => {
+      const cwd = temp();
+      const result = run(packedBin, ['demo', '--yes', '--no-git', ...flags], cwd);
+      expect(result.status, result.stderr).toBe(0);
+      const version = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version;
+      const answers = normalizeAnswers({ name: 'demo', ...Object.fromEntries(flags.map((f) => [f.slice(2), true])) });
+      const rendered = renderProject(answers, join(packageDir, '../../templates'), version);
+      const written = listFiles(join(cwd, 'demo')).sort();
+      expect(written).toEqual([...rendered.keys()].sort());
+      for (const path of written) expect(readFileSync(join(cwd, 'demo', path)).equals(rendered.get(path)!), path).toBe(true);
     });
   }
 
