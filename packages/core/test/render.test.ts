@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RECORD_FILE, normalizeAnswers, outputPath, renderProject } from '../src/index.js';
@@ -74,5 +77,16 @@ describe('package managers', () => {
 
   it('renders nothing from templates/_partials as a file', () => {
     expect([...renderProject(normalizeAnswers({ name: 'demo', features: all }), templates, '1.2.3').keys()].filter((p) => p.includes('_partials'))).toEqual([]);
+  });
+});
+
+describe('a template that throws', () => {
+  it('is reported with its file and line, though templates render without line tracking', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmlcicd-templates-'));
+    mkdirSync(join(dir, 'base'));
+    writeFileSync(join(dir, 'base/ok.txt.ejs'), 'name: <%- name %>\n');
+    writeFileSync(join(dir, 'base/broken.txt.ejs'), 'one\ntwo\n<%- noSuchHelper() %>\n');
+    const answers = normalizeAnswers({ name: 'demo' });
+    expect(() => renderProject(answers, dir, '1.2.3')).toThrow(/broken\.txt\.ejs:3[\s\S]*noSuchHelper is not defined/);
   });
 });
