@@ -77,6 +77,11 @@ try {
       ours: () => [NODE, [oursBin, 'app', '--yes', '--no-git'], env()],
       vite: () => [NODE, [viteBin, 'app', ...viteArgs], env()],
     },
+    // The same without Node's compile cache (index.js turns it on; a no-op before Node 22.1).
+    'direct, default project, no compile cache': {
+      ours: () => [NODE, [oursBin, 'app', '--yes', '--no-git'], { ...env(), NODE_DISABLE_COMPILE_CACHE: '1' }],
+      vite: () => [NODE, [viteBin, 'app', ...viteArgs], { ...env(), NODE_DISABLE_COMPILE_CACHE: '1' }],
+    },
     'direct, all features': {
       ours: () => [NODE, [oursBin, 'app', '--yes', '--no-git', ...allFeatures], env()],
       vite: () => [NODE, [viteBin, 'app', ...viteArgs], env()],

@@ -29,6 +29,19 @@ const STUBS = {
   // `this._`, all of lodash for generator authors (the patch below renames the import); the
   // generator does not use it. yeoman-generator's storage keeps its own lodash functions.
   'lodash-es?namespace': ['default'],
+  // mem-fs-editor's copy, copyTpl, delete and dump (globs, binary detection, common paths): the
+  // generator only writes (`this.fs.write`), and upgrade merges with its own code.
+  tinyglobby: ['glob', 'globSync', 'isDynamicPattern'],
+  multimatch: ['default'],
+  minimatch: ['minimatch'],
+  'normalize-path': ['default'],
+  commondir: ['default'],
+  isbinaryfile: ['isBinaryFileSync'],
+  textextensions: ['default'],
+  binaryextensions: ['default'],
+  // mem-fs-editor's extendJSON and yeoman-generator's --help table.
+  'deep-extend': ['default'],
+  'text-table': ['default'],
 };
 
 /** Must not reach the bundle: generators/app/environment.ts replaces yeoman-environment. */
@@ -99,11 +112,11 @@ const pureImportsPlugin = {
 };
 
 /**
- * Packages the dependency tree holds twice at the same major (ejs 6 for core and mem-fs-editor,
- * minimatch 10 for mem-fs-editor and multimatch), each copy bundled in full. Every import of these
- * names resolves to the copy mem-fs-editor uses: one copy in the bundle, checked to share the major.
+ * Packages the dependency tree holds twice at the same major (ejs 6 for core and mem-fs-editor),
+ * each copy bundled in full. Every import of these names resolves to the copy mem-fs-editor uses:
+ * one copy in the bundle, checked to share the major.
  */
-const ONE_COPY = ['ejs', 'minimatch'];
+const ONE_COPY = ['ejs'];
 const oneCopyPlugin = {
   name: 'one-copy',
   setup(b) {
