@@ -107,7 +107,11 @@ def problems(root: Path = ROOT) -> list[str]:
             for name in set(wanted) | set(locked_from)
             if wanted.get(name) != locked_from.get(name)
         )
-        changed += sorted(f"{name}=={version} not in the lock" for name, version in wanted.items() if version not in packages.get(name, set()) and name in locked_from)
+        changed += sorted(
+            f"{name}=={version} not in the lock"
+            for name, version in wanted.items()
+            if name in locked_from and version not in packages.get(name, set())
+        )
         if changed:
             found.append(f"{lock} does not match {file} ({'; '.join(changed)}): run `{FIX}`.")
     for lock in sorted(p.name for p in root.glob("requirements*.lock")):
@@ -126,7 +130,9 @@ def compiler(root: Path) -> list[str]:
     """uv (a universal lock: every OS and Python from requires-python), else pip-tools (this one)."""
     uv = shutil.which("uv")
     if uv:
-        return [uv, "pip", "compile", "--quiet", "--universal", "--python-version", lowest_python(root)]
+        # No interpreter is needed to resolve for a version: never download one.
+        universal = ["--universal", "--python-version", lowest_python(root)]
+        return [uv, "pip", "compile", "--quiet", "--no-python-downloads", *universal]
     try:
         import piptools  # noqa: F401
     except ImportError:
@@ -137,15 +143,21 @@ def compiler(root: Path) -> list[str]:
     return [sys.executable, "-m", "piptools", "compile", "--quiet", "--strip-extras", "--allow-unsafe"]
 
 
+def run(command: list[str], root: Path, what: str) -> None:
+    if subprocess.run(command, cwd=root).returncode != 0:
+        raise SystemExit(f"Could not lock {what}: the pins above conflict or cannot be found; fix them, refresh again.")
+
+
 def refresh(root: Path = ROOT) -> None:
     base = [*compiler(root), "--no-header", "--no-annotate"]
     files = requirement_files(root)
     with tempfile.TemporaryDirectory() as tmp:
         together = Path(tmp) / "together.txt"
-        subprocess.run([*base, *files, "-o", str(together)], cwd=root, check=True)
+        run([*base, *files, "-o", str(together)], root, " and ".join(files))
         for file in files:
             out = Path(tmp) / lock_name(file)
-            subprocess.run([*base, "--generate-hashes", "-c", str(together), file, "-o", str(out)], cwd=root, check=True)
+            command = [*base, "--generate-hashes", "-c", str(together), file, "-o", str(out)]
+            run(command, root, file)
             body = [line for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
             text = "\n".join([*header(file, pins(file, root)), *body]).rstrip("\n") + "\n"
             (root / lock_name(file)).write_text(text, encoding="utf-8")

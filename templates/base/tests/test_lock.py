@@ -35,14 +35,17 @@ def project(tmp_path: Path) -> Path:
 
 def test_a_bumped_pin_is_caught_with_the_fix(project: Path):
     # What a Dependabot pull request does: one pin in requirements.txt moves, the locks stay.
-    text = (project / "requirements.txt").read_text(encoding="utf-8")
-    (project / "requirements.txt").write_text(re.sub(r"^numpy==\S+", "numpy==0.0.1", text, flags=re.M), encoding="utf-8")
+    requirements = project / "requirements.txt"
+    text = requirements.read_text(encoding="utf-8")
+    requirements.write_text(re.sub(r"^numpy==\S+", "numpy==0.0.1", text, flags=re.M), encoding="utf-8")
     found = lock.problems(project)
-    assert found and found[0].startswith("requirements-dev.lock does not match requirements-dev.txt (numpy ")
+    assert found
+    assert found[0].startswith("requirements-dev.lock does not match requirements-dev.txt (numpy ")
     assert any(line.startswith("requirements.lock does not match requirements.txt (numpy ") for line in found)
     assert all(line.endswith("run `python src/lock.py refresh`.") for line in found)
 
 
 def test_a_missing_lock_is_caught(project: Path):
     (project / "requirements.lock").unlink()
-    assert lock.problems(project)[0] == "requirements.lock is missing (requirements.txt has no lock): run `python src/lock.py refresh`."
+    fix = "run `python src/lock.py refresh`."
+    assert lock.problems(project) == [f"requirements.lock is missing (requirements.txt has no lock): {fix}"]
