@@ -91,13 +91,13 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     const noUv = await cli(['uvless', '--yes'], { cwd, env: { PATH: bare } });
     expect(noUv.exitCode, noUv.stderr).toBe(0);
     expect(noUv.stdout).toMatch(/uv was not found on PATH, so pip installs locally \(CI uses uv either way\)/);
-    expect(noUv.stdout).toContain(`python${versions.python.default} -m venv .venv\n  .venv/bin/python -m pip install -r requirements-dev.txt`);
-    expect(readFileSync(join(cwd, 'uvless/.github/workflows/ml_pipeline.yml'), 'utf8')).toContain('uv pip install -r requirements-dev.txt');
+    expect(noUv.stdout).toContain(`python${versions.python.default} -m venv .venv\n  .venv/bin/python -m pip install --require-hashes --no-deps -r requirements-dev.lock`);
+    expect(readFileSync(join(cwd, 'uvless/.github/workflows/ml_pipeline.yml'), 'utf8')).toContain('uv pip sync --require-hashes requirements-dev.lock');
 
     // uv on PATH: the next steps use it.
     const withUv = await cli(['uvful', '--yes', '--no-git'], { cwd, env: { PATH: `${join(repoRoot, '.tools/bin')}:${bare}` } });
     // The same commands as the generated README's quick start.
-    expect(withUv.stdout).toContain(`uv venv --python ${versions.python.default} .venv\n  uv pip install -r requirements-dev.txt`);
+    expect(withUv.stdout).toContain(`uv venv --python ${versions.python.default} .venv\n  uv pip sync --require-hashes requirements-dev.lock`);
     expect(withUv.stdout).not.toMatch(/not found|-m pip/);
 
     const pip = await cli(['piponly', '--yes', '--no-git', '--package-manager', 'pip'], { cwd, env: { PATH: bare } });
@@ -106,7 +106,7 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     expect(readJson(join(cwd, 'piponly/.create-ml-ci-cd.json')).answers.packageManager).toBe('pip');
     const workflow = readFileSync(join(cwd, 'piponly/.github/workflows/ml_pipeline.yml'), 'utf8');
     expect(workflow).toMatch(/uses: actions\/setup-python@[0-9a-f]{40} # v/);
-    expect(workflow).toContain('run: python -m pip install -r requirements-dev.txt');
+    expect(workflow).toContain('run: python -m pip install --require-hashes --no-deps -r requirements-dev.lock');
     expect(workflow).not.toMatch(/setup-uv|uv pip/);
     expect(readFileSync(join(cwd, 'piponly/README.md'), 'utf8')).toContain('python -m venv .venv');
   });

@@ -89,9 +89,9 @@ beforeAll(async () => {
     ? [
         await run(uv, ['venv', '-q', '--python', 'python3', venv], root),
         // PYTHONDONTWRITEBYTECODE may be set: compile once here, or every import of MLflow recompiles it.
-        await run(uv, ['pip', 'install', '-q', '--compile-bytecode', '--python', python, '-r', join(full, 'requirements-dev.txt')], root),
+        await run(uv, ['pip', 'sync', '-q', '--require-hashes', '--compile-bytecode', '--python', python, join(full, 'requirements-dev.lock')], root),
       ]
-    : [await run('python3', ['-m', 'venv', venv], root), await run(python, ['-m', 'pip', 'install', '-q', '-r', join(full, 'requirements-dev.txt')], root)];
+    : [await run('python3', ['-m', 'venv', venv], root), await run(python, ['-m', 'pip', 'install', '-q', '--require-hashes', '--no-deps', '-r', join(full, 'requirements-dev.lock')], root)];
   for (const step of setup) if (step.exitCode !== 0) throw new Error(`setting up the venv failed:\n${step.all}`);
 
   const tasks: (() => Promise<unknown>)[] = [];

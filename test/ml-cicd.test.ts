@@ -31,13 +31,13 @@ beforeAll(async () => {
     expect(created.exitCode, created.stderr).toBe(0);
   }
   // The MLflow project's requirements are a superset of the base project's.
-  const requirements = join(projects.mlflow, 'requirements-dev.txt');
+  const requirements = join(projects.mlflow, 'requirements-dev.lock');
   if (existsSync(uv)) {
     await execa(uv, ['venv', '--quiet', '-p', 'python3', venv], { env: { UV_PYTHON_DOWNLOADS: 'never' } });
-    await execa(uv, ['pip', 'install', '--quiet', '-r', requirements], { env: { VIRTUAL_ENV: venv } });
+    await execa(uv, ['pip', 'sync', '--quiet', '--require-hashes', requirements], { env: { VIRTUAL_ENV: venv } });
   } else {
     await execa('python3', ['-m', 'venv', venv]);
-    await execa(python, ['-m', 'pip', 'install', '--quiet', '-r', requirements]);
+    await execa(python, ['-m', 'pip', 'install', '--quiet', '--require-hashes', '--no-deps', '-r', requirements]);
   }
 }, 900_000);
 

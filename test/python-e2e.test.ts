@@ -17,7 +17,7 @@ describe('generated default project (real Python)', () => {
     // The project's Python (found in pyenv's versions here, whatever python3 is), not the PATH's python3.
     const py = versions.python.default;
     expect(created.stdout).toMatch(new RegExp(`\\$ uv venv --python \\S*python${py.replace('.', '\\.')} \\.venv\\n`));
-    expect(created.stdout).toContain('$ uv pip install -r requirements-dev.txt\n');
+    expect(created.stdout).toContain('$ uv pip sync --require-hashes requirements-dev.lock\n');
     const project = join(cwd, 'demo');
     const run = (file: string, args: string[]) => execa(file, args, { cwd: project, reject: false, all: true });
     const python = join(project, '.venv/bin/python');

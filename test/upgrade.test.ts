@@ -117,11 +117,11 @@ describe('create-ml-ci-cd upgrade', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain('packageManager "pip" -> "uv"');
     for (const workflow of [pipeline, '.github/workflows/retrain.yml', '.github/workflows/drift.yml']) {
-      expect(read(dir, workflow), workflow).toMatch(/uses: astral-sh\/setup-uv@[0-9a-f]{40} # v.*\n[\s\S]*run: uv pip install -r requirements/);
+      expect(read(dir, workflow), workflow).toMatch(/uses: astral-sh\/setup-uv@[0-9a-f]{40} # v.*\n[\s\S]*run: uv pip sync --require-hashes requirements(-dev)?\.lock\n/);
       expect(read(dir, workflow), workflow).not.toMatch(/setup-python|python -m pip install/);
     }
     expect(read(dir, pipeline)).toContain('      - name: Tool versions\n        run: ruff --version\n');
-    expect(read(dir, 'README.md')).toContain('uv pip install -r requirements-dev.txt');
+    expect(read(dir, 'README.md')).toContain('uv pip sync --require-hashes requirements-dev.lock');
     expect(readJson(join(dir, '.create-ml-ci-cd.json')).answers.packageManager).toBe('uv');
   });
 

@@ -48,7 +48,7 @@ describe('a DVC project committed on Linux, checked out on Windows', () => {
     // dvc runs the stages' `python` from PATH: the project's venv, as after `source .venv/bin/activate`.
     const env = { ...process.env, ...identity, UV_PYTHON_DOWNLOADS: 'never', VIRTUAL_ENV: join(origin, '.venv'), PATH: `${join(origin, '.venv/bin')}:${process.env.PATH}` };
     await execa(uv, ['venv', '--quiet', '--python', python!.path, '.venv'], { cwd: origin, env: { ...env, VIRTUAL_ENV: undefined } });
-    await execa(uv, ['pip', 'install', '--quiet', '-r', 'requirements-dev.txt'], { cwd: origin, env });
+    await execa(uv, ['pip', 'sync', '--quiet', '--require-hashes', 'requirements-dev.lock'], { cwd: origin, env });
     const dvc = join(origin, '.venv/bin/dvc');
     const repro = await execa(dvc, ['repro'], { cwd: origin, env, reject: false, all: true });
     expect(repro.exitCode, repro.all).toBe(0);

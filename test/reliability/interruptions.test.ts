@@ -1,6 +1,6 @@
 // The project appears complete or not at all: an interrupt leaves nothing behind, and a failed
 // install leaves the complete project with instructions to retry.
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -102,10 +102,10 @@ describe('a failed or interrupted dependency install', () => {
     const stderr = String(result.stderr);
     expect(result.exitCode, stderr).toBe(5);
     expect(stderr).toContain('Installing the dependencies failed; the project itself is complete. Retry with:');
-    expect(stderr).toMatch(new RegExp(`cd demo\\n\\s+\\S*python${py.replace('.', '\\.')} -m venv \\.venv\\n\\s+\\.venv/bin/python -m pip install -r requirements-dev\\.txt`));
+    expect(stderr).toMatch(new RegExp(`cd demo\\n\\s+\\S*python${py.replace('.', '\\.')} -m venv \\.venv\\n\\s+\\.venv/bin/python -m pip install --require-hashes --no-deps -r requirements-dev\\.lock`));
     expect(stderr).not.toMatch(/^\s+at /m);
     const tree = listTree(join(cwd, 'demo'));
-    for (const file of ['.create-ml-ci-cd.json', 'src/train.py', 'requirements-dev.txt', '.github/workflows/ml_pipeline.yml']) expect(tree).toContain(file);
+    for (const file of ['.create-ml-ci-cd.json', 'src/train.py', 'requirements-dev.txt', 'requirements-dev.lock', '.github/workflows/ml_pipeline.yml']) expect(tree).toContain(file);
     expect(existsSync(join(cwd, 'demo/.git')), 'git ran before the install').toBe(true);
     expect(readdirSync(cwd).filter((f) => f.includes('.creating-'))).toEqual([]);
   }
@@ -143,17 +143,16 @@ describe('a failed or interrupted dependency install', () => {
 
   it('a requirement pip cannot install: exit 5, project intact, the venv made from the declared Python among several', async () => {
     const cwd = tempDir();
-    // A templates directory like the real one, with one pin that cannot be satisfied.
-    const templates = join(tempDir('cmlcicd-templates-'), 'templates');
-    cpSync(join(repoRoot, 'templates'), templates, { recursive: true });
-    appendFileSync(join(templates, 'base/requirements-dev.txt.ejs'), 'no-such-package-create-ml-ci-cd-test==0.0.0\n');
     const result = await cli(['demo', '--yes', '--install', '--package-manager', 'pip'], {
       cwd,
-      // PIP_NO_INDEX: pip fails at once, without asking PyPI.
-      env: { NO_COLOR: '1', CREATE_ML_CI_CD_TEMPLATES: templates, PIP_NO_INDEX: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1', ...gitIdentity },
+      // No index and an empty directory of links: pip cannot fetch the lock's first package and
+      // fails at once, without asking PyPI.
+      env: { NO_COLOR: '1', PIP_NO_INDEX: '1', PIP_FIND_LINKS: tempDir('cmlcicd-nolinks-'), PIP_DISABLE_PIP_VERSION_CHECK: '1', ...gitIdentity },
     });
     expectIntact(cwd, result);
-    expect(readFileSync(join(cwd, 'demo/requirements-dev.txt'), 'utf8')).toContain('no-such-package-create-ml-ci-cd-test==0.0.0');
+    // What failed is the install from the lock, hashes required.
+    expect(result.stdout).toContain('-m pip install --require-hashes --no-deps -r requirements-dev.lock');
+    expect(result.stderr).toMatch(/No matching distribution found for \S+==/);
     // python3 here is another version (3.11 on these machines): the venv still has the project's.
     const venv = execaSync(join(cwd, 'demo/.venv/bin/python'), ['-c', 'import platform; print(platform.python_version())']).stdout;
     expect(venv.startsWith(`${py}.`), venv).toBe(true);

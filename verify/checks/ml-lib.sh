@@ -32,8 +32,8 @@ ml_setup() {
 }
 
 # Installing the pinned requirements is most of a run's time, and pip's HTTP cache does not help
-# here, so every run of a pip project installs from a wheelhouse downloaded once per Python version (same pins, same
-# resolution; set ML_WHEELHOUSE to keep it somewhere else).
+# here, so every run of a pip project installs from a wheelhouse downloaded once per Python version (the files of
+# requirements-dev.lock, hashes checked; set ML_WHEELHOUSE to keep it somewhere else).
 ml_wheelhouse() {
   local python wheels
   # uv projects install from uv's cache, which does work here.
@@ -42,7 +42,7 @@ ml_wheelhouse() {
   wheels="${ML_WHEELHOUSE:-${TMPDIR:-/tmp}/create-ml-ci-cd-wheels}/py$python"
   mkdir -p "$wheels"
   python3 -m pip download --quiet --disable-pip-version-check --only-binary=:all: --python-version "$python" \
-    --dest "$wheels" -r "$PROJ/requirements-dev.txt" >&2 || die "could not download the project's requirements"
+    --no-deps --dest "$wheels" -r "$PROJ/requirements-dev.lock" >&2 || die "could not download the project's locked requirements"
   export PIP_NO_INDEX=1 PIP_FIND_LINKS="$wheels"
 }
 

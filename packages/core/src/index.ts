@@ -3,4 +3,5 @@ export { features, feature, featureCombinations, type Feature, type FeatureOptio
 export { answerKeys, defaultDescription, defaultRetrainCron, importName, normalizeAnswers, packageManagers, validateCron, validateName, type Answers, type PackageManager, type RawAnswers } from './options.js';
 export { RECORD_FILE, outputPath, projectRecord, renderProject, templateContext, type ProjectRecord } from './render.js';
 export { action, other, pin, versions } from './versions.js';
+export { lockPath, normalizeName, renderLock, requirementPins } from './lock.js';
 export { findPython, probePython, type FoundPython } from './python.js';

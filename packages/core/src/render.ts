@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
 import { feature, features } from './features/index.js';
+import { lockPath, renderLock } from './lock.js';
 import { importName, type Answers } from './options.js';
 import { ANSWERS_DIGEST, answersDigest } from './upgrade/digest.js';
 import { action, other, pin, versions } from './versions.js';
@@ -91,7 +92,7 @@ function renderTemplate(template: string, context: ejs.Data, options: ejs.Option
 /**
  * Render the whole project in memory: `templates/base` plus `templates/<feature>` for each enabled
  * feature (`templates/_partials` holds what templates include). Files ending in `.ejs` are rendered; everything else (data, binaries) is copied byte for
- * byte. Returns output path -> contents, sorted by path.
+ * byte; each `requirements*.txt` is followed by its `requirements*.lock`. Returns output path -> contents, sorted by path.
  */
 export function renderProject(answers: Answers, templatesDir: string, version: string): Map<string, Buffer> {
   const context = templateContext(answers, version);
@@ -112,6 +113,9 @@ export function renderProject(answers: Answers, templatesDir: string, version: s
       );
     }
   }
+  // Each requirements*.txt gets its lock (requirements*.lock), cut from versions.lock.json.
+  const requirements = new Map([...out].filter(([path]) => /^requirements[^/]*\.txt$/.test(path)).map(([path, text]) => [path, text.toString('utf8')]));
+  for (const file of requirements.keys()) out.set(lockPath(file), Buffer.from(renderLock(file, requirements)));
   out.set(RECORD_FILE, Buffer.from(`${JSON.stringify(projectRecord(answers, version), null, 2)}\n`));
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
 }

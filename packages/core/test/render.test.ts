@@ -45,24 +45,35 @@ describe('package managers', () => {
       path.startsWith('.github/workflows/'),
     );
 
-  it('installs with uv in every job that installs, from setup-uv pinned by SHA, and pip nowhere', () => {
+  it('installs with uv in every job that installs, from the lock with hashes, from setup-uv pinned by SHA, and pip nowhere', () => {
     const installing = workflows('uv').filter(([, c]) => c.toString().includes('- name: Install dependencies'));
     expect(installing.map(([p]) => p).sort()).toEqual(['.github/workflows/drift.yml', '.github/workflows/ml_pipeline.yml', '.github/workflows/retrain.yml']);
     for (const [path, contents] of installing) {
       const text = contents.toString();
       const jobsInstalling = text.match(/- name: Install dependencies\n(?: {8}if: .*\n)? {8}run: (.*)/g)!;
-      for (const step of jobsInstalling) expect(step, path).toMatch(/run: uv pip install -r requirements(-dev)?\.txt$/);
+      for (const step of jobsInstalling) expect(step, path).toMatch(/run: uv pip sync --require-hashes requirements(-dev)?\.lock$/);
       expect(text.match(/uses: astral-sh\/setup-uv@/g)?.length, path).toBe(jobsInstalling.length);
       expect(text, path).toMatch(/uses: astral-sh\/setup-uv@[0-9a-f]{40} # v\d+\.\d+\.\d+\n/);
       expect(text, path).not.toMatch(/setup-python|pip install(?! -r)|python -m pip/);
     }
   });
 
-  it('installs with pip from setup-python when asked, and uv nowhere', () => {
+  it('installs with pip from setup-python when asked, from the lock with hashes, and uv nowhere', () => {
     for (const [path, contents] of workflows('pip')) {
       const text = contents.toString();
       expect(text, path).not.toMatch(/setup-uv|uv pip/);
-      expect(text.match(/run: python -m pip install/g)?.length ?? 0, path).toBe(text.match(/uses: actions\/setup-python@/g)?.length ?? 0);
+      const installs = text.match(/run: python -m pip install.*/g) ?? [];
+      expect(installs.length, path).toBe(text.match(/uses: actions\/setup-python@/g)?.length ?? 0);
+      for (const step of installs) expect(step, path).toMatch(/^run: python -m pip install --require-hashes --no-deps -r requirements(-dev)?\.lock$/);
+    }
+  });
+
+  it('installs the base branch from its own lock on a pull request, and an older base from its requirements.txt', () => {
+    for (const pm of ['uv', 'pip']) {
+      const files = new Map(renderProject(normalizeAnswers({ name: 'demo', packageManager: pm }), templates, '1.2.3'));
+      const step = /- name: Install the base branch's requirements\n[\s\S]*?\n\n/.exec(files.get('.github/workflows/ml_pipeline.yml')!.toString())?.[0];
+      expect(step, pm).toMatch(/working-directory: \.base\n/);
+      expect(step, pm).toMatch(/if \[ -f requirements\.lock \]; then\n.*--require-hashes.*requirements\.lock\n\s+else\n.*-r requirements\.txt\n\s+fi\n/);
     }
   });
 

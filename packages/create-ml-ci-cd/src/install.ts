@@ -4,6 +4,8 @@ import { delimiter, join } from 'node:path';
 import { UserError, findPython, type Answers, type FoundPython } from '@create-ml-ci-cd/core';
 import { cleanupOnSignal } from './runtime.js';
 
+/** What `--install` installs: requirements-dev.txt's lock, transitive packages and hashes included. */
+const DEV_LOCK = 'requirements-dev.lock';
 const UV_INSTALL_URL = 'https://docs.astral.sh/uv/getting-started/installation/';
 
 /** What the platform calls things: the venv's own interpreter and how a shell names a Python version. */
@@ -42,8 +44,9 @@ export interface InstallPlan {
 }
 
 /**
- * The commands that make .venv with the project's own Python and install the dev requirements:
- * uv when the project uses it and it is installed, pip otherwise (the same pins). `python` is the
+ * The commands that make .venv with the project's own Python and install the dev lock (every
+ * package, pinned with hashes): uv when the project uses it and it is installed, pip otherwise
+ * (the same lock). `python` is the
  * interpreter to use; without one, the steps name the version the way the user's shell would.
  */
 export function installPlan(answers: Answers, python: FoundPython | undefined, platform: Platform = here): InstallPlan {
@@ -52,14 +55,14 @@ export function installPlan(answers: Answers, python: FoundPython | undefined, p
     return {
       steps: [
         ['uv', 'venv', '--python', python?.path ?? py, '.venv'],
-        ['uv', 'pip', 'install', '-r', 'requirements-dev.txt'],
+        ['uv', 'pip', 'sync', '--require-hashes', DEV_LOCK],
       ],
     };
   const interpreter = python ? [python.path] : platform.platform === 'win32' ? ['py', `-${py}`] : [`python${py}`];
   return {
     steps: [
       [...interpreter, '-m', 'venv', '.venv'],
-      [venvPython(platform), '-m', 'pip', 'install', '-r', 'requirements-dev.txt'],
+      [venvPython(platform), '-m', 'pip', 'install', '--require-hashes', '--no-deps', '-r', DEV_LOCK],
     ],
     note: answers.packageManager === 'uv' ? `uv was not found on PATH, so pip installs locally (CI uses uv either way). Get uv: ${UV_INSTALL_URL}` : undefined,
   };

@@ -89,7 +89,7 @@ function outputsFor(t: TargetSpec): string[] {
 
 const DESCRIPTIONS: Record<TargetSpec['kind'], string> = {
   generate: 'Run the built create-ml-ci-cd CLI, check every file parses, git commit',
-  setup: 'uv venv + uv pip install -r requirements-dev.txt (shared uv cache)',
+  setup: 'uv venv + uv pip sync --require-hashes requirements-dev.lock (shared uv cache)',
   train: 'python src/train.py in a copy of the project (quality gate included)',
   pytest: "The project's tests (pytest) and its ruff lint/format check",
   'lint-workflows': '@actions/workflow-parser, actionlint with shellcheck, zizmor --offline, hadolint',

@@ -26,7 +26,7 @@ export function pythonProbeCommand(wanted: string): string {
 
 function requirementsHash(project: string, python: string): string {
   const hash = createHash('sha256').update(python);
-  for (const f of readdirSync(project).filter((f) => /^requirements.*\.txt$/.test(f)).sort()) {
+  for (const f of readdirSync(project).filter((f) => /^requirements.*\.(txt|lock)$/.test(f)).sort()) {
     hash.update(`\0${f}\0`).update(readFileSync(join(project, f)));
   }
   return hash.digest('hex');
@@ -59,7 +59,7 @@ export async function ensureVenv(ctx: TaskContext): Promise<string> {
   if (!interpreter.matches) ctx.print(`! Python ${ctx.scenario.python} is not installed here; the venv uses Python ${interpreter.version} (${interpreter.path}).`);
   rmSync(venv, { recursive: true, force: true });
   await ctx.run('uv venv', uv, ['venv', '--quiet', '--python', interpreter.path, venv], { env });
-  await ctx.run('uv pip install -r requirements-dev.txt', uv, ['pip', 'install', '--python', python, '-r', 'requirements-dev.txt'], { cwd: project, env });
+  await ctx.run('uv pip sync --require-hashes requirements-dev.lock', uv, ['pip', 'sync', '--require-hashes', '--python', python, 'requirements-dev.lock'], { cwd: project, env });
   writeFileSync(join(venv, STAMP), stamp);
   return python;
 }
