@@ -52,7 +52,8 @@ def test_data_tracked_by_dvc_is_recorded_with_its_dvc_md5(params, tmp_path) -> N
     assert model_record.dvc_md5(tmp_path, path) is None
     (tmp_path / path).parent.mkdir(parents=True)
     name = (tmp_path / path).name
-    (tmp_path / f"{path}.dvc").write_text(f"outs:\n- md5: 0123abcd\n  size: 10\n  hash: md5\n  path: {name}\n", encoding="utf-8")
+    dvc_file = f"outs:\n- md5: 0123abcd\n  size: 10\n  hash: md5\n  path: {name}\n"
+    (tmp_path / f"{path}.dvc").write_text(dvc_file, encoding="utf-8")
     assert model_record.dvc_md5(tmp_path, path) == "0123abcd"
 
 
