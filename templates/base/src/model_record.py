@@ -6,12 +6,12 @@
 
 Training writes `<model>.record.json` (models/model.record.json by default) with the commit, the
 sha256 of the training data file (and its DVC md5 when DVC tracks it), the sha256 of params.yaml's
-settings, the library versions, the metrics and the model file's sha256. The model's id is a hash
-of commit, data and params: the same three always give the same id, so retraining what the champion was trained from gives the
-champion's id, and promotion (the Retrain workflow) skips it instead of releasing a duplicate. The
-release tag `model-<id>` follows from it, so re-running a promotion finds its release instead of
-failing on "tag exists". The serving app shows the record at /version, and the image carries it as
-labels.
+settings, the library versions, the metrics and the model file's sha256. The model's id is a hash of
+commit, data and params: the same three always give the same id, so retraining what the champion was
+trained from gives the champion's id, and promotion (the Retrain workflow) skips it instead of
+releasing a duplicate. The release tag `model-<id>` follows from it, so re-running a promotion finds
+its release instead of failing on "tag exists". The serving app shows the record at /version, and
+the image carries it as labels.
 """
 
 import argparse
