@@ -76,37 +76,74 @@ boto3.client("s3", endpoint_url=sys.argv[1]).head_object(Bucket=sys.argv[3], Key
 PY
 say "dvc push stored $data (md5 $md5) in s3://verify-dvc/iris"
 
-# --- main: the remote job of a fresh clone's ml_pipeline.yml, under act
+# --- new data arrives: a data engineer appends rows, `dvc add`, pushes the data and commits only
+# the .dvc file. Nothing in git or in the remote was trained on it: CI must pull it and train.
+"$PY" - "$data" <<'PY' || die "could not append rows to $data"
+import sys
+import pandas as pd
+data = pd.read_csv(sys.argv[1])
+new = data[data.sepal_length < 7].head(15).assign(sepal_length=lambda d: (d.sepal_length + 0.1).round(1))
+pd.concat([data, new]).to_csv(sys.argv[1], index=False)
+PY
+rows="$(($(wc -l < "$data") - 1))"
+sha256="$(sha256sum "$data" | cut -d' ' -f1)" md5="$(md5sum "$data" | cut -d' ' -f1)"
+dvc add --quiet "$data" && dvc push --quiet "$data.dvc" || die "dvc add/push of the new data failed"
+git add "$data.dvc"
+git -c user.name=check -c user.email=check@localhost -c commit.gpgsign=false commit -q -m "New data: $rows rows"
+say "new data: $rows rows (md5 $md5), pushed; only $data.dvc committed"
+
+# --- main, from a fresh clone under act: the remote job of ml_pipeline.yml, and retrain.yml (a push
+# that changes a .dvc file starts it)
 clone="$WORK/clone"
 git clone -q "$PROJ" "$clone"
 [[ ! -e "$clone/$data" ]] || die "a fresh clone already has $data: it should come from the remote"
 payload="$WORK/push.json"
-jq --arg repo local/verify-dvc 'walk(if . == "@REPO@" then $repo else . end)' "$ROOT/verify/events/push.json" > "$payload" 2> /dev/null ||
-  echo '{}' > "$payload"
-run() { # run NAME WORKFLOW EVENT JOB [options]
-  local name="$1" workflow="$2" event="$3" job="$4"
-  shift 4
-  node "$ROOT/verify/run-workflow.mjs" "$clone" ".github/workflows/$workflow" "$event" "$payload" --job "$job" \
-    --repo local/verify-dvc --branch main --work-dir "$WORK/runs/$name" --report "$WORK/runs/$name.json" --keep --quiet \
+jq --arg repo local/verify-dvc 'walk(if . == "@REPO@" then $repo else . end)' "$ROOT/verify/events/push.json" > "$payload"
+mkdir -p "$WORK/runs"
+export FAKE_GH_STATE="$WORK/github.json"
+run() { # run NAME WORKFLOW JOB: on push to main; the act log is $WORK/runs/NAME/act.jsonl
+  local name="$1" workflow="$2" job="$3"
+  PATH="$ROOT/verify/checks/ml-fake-gh:$PATH" node "$ROOT/verify/run-workflow.mjs" "$clone" ".github/workflows/$workflow" push "$payload" \
+    --job "$job" --repo local/verify-dvc --branch main --work-dir "$WORK/runs/$name" --report "$WORK/runs/$name.json" \
+    --keep --quiet --secret GITHUB_TOKEN=fake-token \
     --var AWS_DVC_ROLE_ARN=arn:aws:iam::123456789012:role/verify-dvc --var AWS_REGION=us-east-1 \
     --act-arg --env --act-arg "AWS_ENDPOINT_URL_S3=$endpoint" \
     --act-arg --env --act-arg ACT_STANDIN_AWS_ACCESS_KEY_ID=testing \
-    --act-arg --env --act-arg ACT_STANDIN_AWS_SECRET_ACCESS_KEY=testing "$@" > "$WORK/runs/$name.log" 2>&1
+    --act-arg --env --act-arg ACT_STANDIN_AWS_SECRET_ACCESS_KEY=testing > "$WORK/runs/$name.log" 2>&1 ||
+    { cat "$WORK/runs/$name.log" >&2; die "$workflow: job $job failed on main (log: $WORK/runs/$name)"; }
 }
-mkdir -p "$WORK/runs"
-run main ml_pipeline.yml push remote || { cat "$WORK/runs/main.log"; die "ml_pipeline.yml's remote job failed on main (log: $WORK/runs/main.log)"; }
-step() { jq -r --arg s "$2" '[.jobs[] | .steps[] | select(.stage == "Main" and .name == $s) | .result][0] // ""' "$WORK/runs/$1.json"; }
-for s in "Log in to AWS (S3) (OIDC, no stored keys)" "Pull DVC-tracked data from the remote" "Run the DVC pipeline" "Push the pipeline's outputs to the DVC remote"; do
-  [[ "$(step main "$s")" == success ]] || die "remote job: step '$s' did not succeed (log: $WORK/runs/main.log)"
-done
-grep -q "Pulled $data: md5 $md5" "$WORK/runs/main.log" || die "the remote job did not say it pulled $data (md5 $md5)"
-grep -q "configure-aws-credentials stand-in" "$WORK/runs/main.log" || die "the login step was not the stand-in's"
-# The job's workspace: the model it trained, and the record of the data it trained on.
-record="$(find "$WORK/runs/main" -path '*/models/model.record.json' -newer "$payload" | head -n 1)"
-[[ -n "$record" ]] || die "the remote job left no models/model.record.json"
-[[ "$(jq -r .data.sha256 "$record")" == "$sha256" && "$(jq -r .data.dvc_md5 "$record")" == "$md5" ]] ||
-  die "the model was not trained on the pulled $data: record has $(jq -c .data "$record"), expected sha256 $sha256, md5 $md5"
-say "main: the remote job logged in, pulled $data (md5 $md5) from the server and trained on it; the record keeps its hashes"
+step() { # step NAME JOB STEP: its result
+  jq -r --arg j "$2" --arg s "$3" '[.jobs[] | select(.jobID == $j) | .steps[] | select(.stage == "Main" and .name == $s) | .result][0] // ""' "$WORK/runs/$1.json"
+}
+logged() { grep -q -- "$2" "$WORK/runs/$1/act.jsonl"; }
+login="Log in to AWS (S3) (OIDC, no stored keys)"
+pulled="Pulled $data: md5 $md5"
+trained="Wrote [0-9]* training and [0-9]* test rows"
 
-# --- a pull request: no credentials, so the committed sample, and the report says so
+run main ml_pipeline.yml remote
+for s in "$login" "Pull DVC-tracked data from the remote" "Run the DVC pipeline" "Push the pipeline's outputs to the DVC remote"; do
+  [[ "$(step main remote "$s")" == success ]] || die "ml_pipeline.yml remote job: step '$s' did not succeed (log: $WORK/runs/main)"
+done
+logged main "configure-aws-credentials stand-in\] no OIDC token" || die "the login step was not the stand-in's"
+logged main "$pulled" || die "the remote job did not pull $data (md5 $md5)"
+# The pipeline job (no credentials) trained on the sample and said so; the remote job on all rows.
+logged main "Training data: the committed sample" || die "the pipeline job did not say it trained on the committed sample"
+counts="$(grep -o "$trained" "$WORK/runs/main/act.jsonl" | sort -u)"
+"$PY" - "$rows" "$counts" <<'PY' || die "the remote job did not train on the $rows pulled rows (prepare wrote: $counts)"
+import re, sys
+totals = {int(a) + int(b) for a, b in re.findall(r"Wrote (\d+) training and (\d+) test rows", sys.argv[2])}
+assert int(sys.argv[1]) in totals, totals
+PY
+say "main: the remote job logged in, pulled $data (md5 $md5, $rows rows) from the server and trained on it; the pipeline job used the sample"
+
+run retrain retrain.yml train
+for s in "$login" "Pull DVC-tracked data from the remote" "Test" "Train and check the quality gate"; do
+  [[ "$(step retrain train "$s")" == success ]] || die "retrain.yml train job: step '$s' did not succeed (log: $WORK/runs/retrain)"
+done
+logged retrain "$pulled" || die "retrain did not pull $data (md5 $md5)"
+record="$(find "$WORK/runs/retrain/artifacts/model" -name model.record.json | head -n 1)"
+[[ -n "$record" ]] || die "retrain uploaded no model record"
+[[ "$(jq -r .data.sha256 "$record")" == "$sha256" && "$(jq -r .data.dvc_md5 "$record")" == "$md5" ]] ||
+  die "retrain's model was not trained on the pulled $data: its record has $(jq -c .data "$record"), expected sha256 $sha256, md5 $md5"
+say "retrain: pulled the new $data and trained on it; the model record keeps its sha256 and DVC md5"
 say "ok"
