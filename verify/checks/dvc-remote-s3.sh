@@ -11,6 +11,7 @@
 #   verify/checks/dvc-remote-s3.sh <generated-project-dir> <python>
 source "$(dirname "$0")/feature-lib.sh"
 feature_setup "$@"
+PY="$(cd "$(dirname "$PY")" && pwd)/$(basename "$PY")" # used after cd
 
 moto="$ROOT/.tools/venv/bin/moto_server"
 [[ -x "$moto" ]] || die "moto_server is missing from .tools/venv: run scripts/setup-tools.sh (moto[server] in scripts/tools-requirements.txt)"
@@ -50,10 +51,11 @@ git -C "$PROJ" init -q -b main
 feature_commit "Generated project with an S3 DVC remote"
 venv="$WORK/venv"
 export UV_CACHE_DIR="${UV_CACHE_DIR:-$ROOT/.verify/.uv-cache}"
-"$uv" venv --quiet --python "$PY" "$venv" && "$uv" pip install --quiet --python "$venv/bin/python" -r "$PROJ/requirements-dev.txt" ||
+"$uv" venv --quiet --python "$PY" "$venv" || die "could not create a venv with $PY"
+"$uv" pip install --quiet --python "$venv/bin/python" -r "$PROJ/requirements-dev.txt" ||
   die "could not install the project's requirements (with dvc-s3)"
 PATH="$venv/bin:$PATH"
-cd "$PROJ"
+cd "$PROJ" || die "no $PROJ"
 
 # --- what the team does: train, then move the data into DVC with a committed sample, and push
 dvc repro --quiet || die "dvc repro failed"
@@ -87,7 +89,8 @@ pd.concat([data, new]).to_csv(sys.argv[1], index=False)
 PY
 rows="$(($(wc -l < "$data") - 1))"
 sha256="$(sha256sum "$data" | cut -d' ' -f1)" md5="$(md5sum "$data" | cut -d' ' -f1)"
-dvc add --quiet "$data" && dvc push --quiet "$data.dvc" || die "dvc add/push of the new data failed"
+dvc add --quiet "$data" || die "dvc add of the new data failed"
+dvc push --quiet "$data.dvc" || die "dvc push of the new data failed"
 git add "$data.dvc"
 git -c user.name=check -c user.email=check@localhost -c commit.gpgsign=false commit -q -m "New data: $rows rows"
 say "new data: $rows rows (md5 $md5), pushed; only $data.dvc committed"
