@@ -78,14 +78,17 @@ boto3.client("s3", endpoint_url=sys.argv[1]).head_object(Bucket=sys.argv[3], Key
 PY
 say "dvc push stored $data (md5 $md5) in s3://verify-dvc/iris"
 
-# --- new data arrives: a data engineer appends rows, `dvc add`, pushes the data and commits only
-# the .dvc file. Nothing in git or in the remote was trained on it: CI must pull it and train.
-"$PY" - "$data" <<'PY' || die "could not append rows to $data"
+# --- new data arrives: a data engineer corrects 15 measurements, `dvc add`, pushes the data and
+# commits only the .dvc file. Nothing in git or in the remote was trained on it: CI must pull it
+# and train. (Corrected in place, not appended: the project's drift tests sample rows by position,
+# and appending 15 rows made test_reads_the_window_of_the_prediction_log miss its planted shift.)
+"$PY" - "$data" <<'PY' || die "could not change $data"
 import sys
 import pandas as pd
 data = pd.read_csv(sys.argv[1])
-new = data[data.sepal_length < 7].head(15).assign(sepal_length=lambda d: (d.sepal_length + 0.1).round(1))
-pd.concat([data, new]).to_csv(sys.argv[1], index=False)
+fix = data.index[data.sepal_length < 7][:15]
+data.loc[fix, "sepal_length"] = (data.loc[fix, "sepal_length"] + 0.1).round(1)
+data.to_csv(sys.argv[1], index=False)
 PY
 rows="$(($(wc -l < "$data") - 1))"
 sha256="$(sha256sum "$data" | cut -d' ' -f1)" md5="$(md5sum "$data" | cut -d' ' -f1)"
@@ -93,7 +96,7 @@ dvc add --quiet "$data" || die "dvc add of the new data failed"
 dvc push --quiet "$data.dvc" || die "dvc push of the new data failed"
 git add "$data.dvc"
 git -c user.name=check -c user.email=check@localhost -c commit.gpgsign=false commit -q -m "New data: $rows rows"
-say "new data: $rows rows (md5 $md5), pushed; only $data.dvc committed"
+say "new data: $rows rows, 15 changed (md5 $md5), pushed; only $data.dvc committed"
 
 # --- main, from a fresh clone under act: the remote job of ml_pipeline.yml, and retrain.yml (a push
 # that changes a .dvc file starts it)
@@ -131,12 +134,14 @@ logged main "configure-aws-credentials stand-in\] no OIDC token" || die "the log
 logged main "$pulled" || die "the remote job did not pull $data (md5 $md5)"
 # The pipeline job (no credentials) trained on the sample and said so; the remote job on all rows.
 logged main "Training data: the committed sample" || die "the pipeline job did not say it trained on the committed sample"
+# The sample has fewer rows than the data: a prepare stage that split all of them ran on the pull.
 counts="$(grep -o "$trained" "$WORK/runs/main/act.jsonl" | sort -u)"
 "$PY" - "$rows" "$counts" <<'PY' || die "the remote job did not train on the $rows pulled rows (prepare wrote: $counts)"
 import re, sys
 totals = {int(a) + int(b) for a, b in re.findall(r"Wrote (\d+) training and (\d+) test rows", sys.argv[2])}
 assert int(sys.argv[1]) in totals, totals
 PY
+logged main "Running stage 'train'" || die "the remote job did not train (no \"Running stage 'train'\")"
 say "main: the remote job logged in, pulled $data (md5 $md5, $rows rows) from the server and trained on it; the pipeline job used the sample"
 
 run retrain retrain.yml train
