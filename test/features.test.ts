@@ -1,9 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { featureCombinations, features } from '@create-ml-ci-cd/core';
 import { cli, repoRoot, tempDir } from './support/cli.js';
+
+type Step = { name?: string; uses?: string; run?: string };
+type Workflow = { jobs: Record<string, { steps: Step[]; permissions?: Record<string, string>; environment?: string }> };
 
 // Issue 3's features (DVC, MLflow, Docker) in generated projects, run for real: every combination
 // generates, installs, trains and passes its own tests and lint, and its workflows pass actionlint
@@ -127,18 +131,36 @@ describe('DVC, MLflow and Docker features in generated projects (real Python)', 
 
 describe('feature options and packaging', () => {
   it.each([
-    ['s3://my-bucket/dvc', 'dvc-s3', 'AWS_SECRET_ACCESS_KEY'],
-    ['gs://my-bucket', 'dvc-gs', 'GCP_CREDENTIALS'],
-    ['azure://models/dvc', 'dvc-azure', 'AZURE_STORAGE_CONNECTION_STRING'],
-  ])('--dvc-remote %s: config, the plugin and the secrets CI reads', async (url, plugin, secret) => {
+    ['s3://my-bucket/dvc', 'dvc-s3', 'aws-actions/configure-aws-credentials', 'AWS_DVC_ROLE_ARN'],
+    ['gs://my-bucket', 'dvc-gs', 'google-github-actions/auth', 'GCP_WORKLOAD_IDENTITY_PROVIDER'],
+    ['azure://models/dvc', 'dvc-azure', 'azure/login', 'AZURE_CLIENT_ID'],
+  ])('--dvc-remote %s: config, the plugin, and an OIDC login (no stored key) in the trusted jobs only', async (url, plugin, login, variable) => {
     const cwd = tempDir();
     const result = await cli(['demo', '--yes', '--no-git', '--dvc', '--dvc-remote', url], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
     const project = join(cwd, 'demo');
     expect(readFileSync(join(project, '.dvc/config'), 'utf8')).toContain(`url = ${url}`);
     expect(readFileSync(join(project, 'requirements-dev.txt'), 'utf8')).toMatch(new RegExp(`^${plugin}==`, 'm'));
-    expect(readFileSync(join(project, '.github/workflows/ml_pipeline.yml'), 'utf8')).toContain(`\${{ secrets.${secret} }}`);
-    expect(readFileSync(join(project, 'README.md'), 'utf8')).toContain(secret);
+    const jobs = (file: string) => (parse(readFileSync(join(project, '.github/workflows', file), 'utf8')) as Workflow).jobs;
+    const pipeline = jobs('ml_pipeline.yml');
+    const retrain = jobs('retrain.yml');
+    for (const job of [pipeline.remote, retrain.train]) {
+      const uses = job.steps.map((s) => s.uses?.split('@')[0]);
+      const run = job.steps.map((s) => s.run ?? '').join('\n');
+      // Logged in before the pull, the pull before anything trains.
+      expect(uses.indexOf(login)).toBeGreaterThan(0);
+      expect(job.steps.findIndex((s) => s.run?.includes('dvc pull'))).toBeGreaterThan(uses.indexOf(login));
+      expect(job.steps.findIndex((s) => s.run?.includes('dvc pull'))).toBeLessThan(job.steps.findIndex((s) => /dvc repro/.test(s.run ?? '')));
+      expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+      expect(job.environment).toBe('ml-production');
+      expect(JSON.stringify(job)).toContain(`vars.${variable}`);
+      expect(run).not.toMatch(/secrets\./);
+    }
+    // No static keys anywhere; the job pull requests run gets no token for the cloud.
+    const text = readFileSync(join(project, '.github/workflows/ml_pipeline.yml'), 'utf8');
+    expect(text).not.toMatch(/AWS_SECRET_ACCESS_KEY|GCP_CREDENTIALS|AZURE_STORAGE_CONNECTION_STRING/);
+    expect(pipeline.pipeline.permissions).toBeUndefined();
+    expect(readFileSync(join(project, 'README.md'), 'utf8')).toContain(variable);
   });
 
   it('a local --dvc-remote is taken relative to the project; the default is a sibling directory', async () => {

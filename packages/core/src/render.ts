@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
+import { dvcLogin } from './features/dvc.js';
 import { feature, features } from './features/index.js';
 import { lockPath, renderLock } from './lock.js';
 import { importName, type Answers } from './options.js';
@@ -44,6 +45,8 @@ export function templateContext(answers: Answers, version: string) {
     generatorVersion: version,
     has: (name: string) => (feature(name), enabled.has(name)),
     q: (s: string) => JSON.stringify(s),
+    /** With DVC and a cloud remote: its kind and what its OIDC login reads (undefined otherwise). */
+    dvcLogin: enabled.has('dvc') ? dvcLogin(answers.dvcRemote as string | undefined) : undefined,
     pin,
     action,
     other,

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UserError, features, normalizeAnswers, packageManagers, renderProject, versions } from '../src/index.js';
+import { dvcRemoteKinds } from '../src/features/dvc.js';
 import evidence from '../src/versions.evidence.json' with { type: 'json' };
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -22,14 +23,18 @@ function pinsIn(text: string): { name: string; sha: string; comment: string }[] 
     .map(([, name, sha, comment]) => ({ name: name.split('/').slice(0, 2).join('/'), sha, comment: comment ?? '' }));
 }
 
-/** The project every feature and package manager produces: all the workflows a user can get. */
+/**
+ * The projects every feature and package manager produce, with each kind of DVC remote (each logs in
+ * with its own action): all the workflows a user can get.
+ */
 function everyGeneratedWorkflow(): [string, string][] {
   const out: [string, string][] = [];
-  for (const packageManager of packageManagers) {
-    const answers = normalizeAnswers({ name: 'demo', packageManager, features: features.map((f) => f.name) });
-    for (const [path, contents] of renderProject(answers, templates, '0.0.0'))
-      if (path.startsWith('.github/workflows/')) out.push([`${packageManager}:${path}`, contents.toString()]);
-  }
+  for (const packageManager of packageManagers)
+    for (const remote of [undefined, ...Object.keys(dvcRemoteKinds).map((kind) => `${kind}://demo-bucket/dvc`)]) {
+      const answers = normalizeAnswers({ name: 'demo', packageManager, features: features.map((f) => f.name), dvcRemote: remote });
+      for (const [path, contents] of renderProject(answers, templates, '0.0.0'))
+        if (path.startsWith('.github/workflows/')) out.push([`${packageManager}:${remote ?? 'local'}:${path}`, contents.toString()]);
+    }
   return out;
 }
 

@@ -5,13 +5,13 @@
     python src/model_record.py labels [MODEL]   # its OCI image labels, one key=value a line
 
 Training writes `<model>.record.json` (models/model.record.json by default) with the commit, the
-sha256 of the training data file, the sha256 of params.yaml's settings, the library versions, the
-metrics and the model file's sha256. The model's id is a hash of commit, data and params: the same
-three always give the same id, so retraining what the champion was trained from gives the
-champion's id, and promotion (the Retrain workflow) skips it instead of releasing a duplicate. The
-release tag `model-<id>` follows from it, so re-running a promotion finds its release instead of
-failing on "tag exists". The serving app shows the record at /version, and the image carries it as
-labels.
+sha256 of the training data file (and its DVC md5 when DVC tracks it), the sha256 of params.yaml's
+settings, the library versions, the metrics and the model file's sha256. The model's id is a hash of
+commit, data and params: the same three always give the same id, so retraining what the champion was
+trained from gives the champion's id, and promotion (the Retrain workflow) skips it instead of
+releasing a duplicate. The release tag `model-<id>` follows from it, so re-running a promotion finds
+its release instead of failing on "tag exists". The serving app shows the record at /version, and
+the image carries it as labels.
 """
 
 import argparse
@@ -73,6 +73,18 @@ def libraries() -> dict[str, str]:
     return found
 
 
+def dvc_md5(root: Path, data_path: str) -> str | None:
+    """The md5 DVC recorded for `data_path` in its `.dvc` file (after `dvc add`); None when git tracks it."""
+    try:
+        text = (root / f"{data_path}.dvc").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    import yaml  # only here: serving reads records, it never builds one
+
+    outs = (yaml.safe_load(text) or {}).get("outs") or []
+    return next((o["md5"] for o in outs if o.get("path") == Path(data_path).name and "md5" in o), None)
+
+
 def model_id(commit_sha: str, data_sha: str, params_sha: str) -> str:
     return hashlib.sha256(f"{commit_sha}\n{data_sha}\n{params_sha}".encode()).hexdigest()[:12]
 
@@ -85,6 +97,8 @@ def build(
     data_sha, params_sha = sha256_file(root / data_path), params_sha256(params)
     record: dict[str, Any] = {"id": model_id(sha, data_sha, params_sha), "commit": sha}
     record["data"] = {"path": data_path, "sha256": data_sha}
+    if (md5 := dvc_md5(root, data_path)) is not None:
+        record["data"]["dvc_md5"] = md5  # the version `dvc pull` fetched: find it with `git log -S <md5>`
     record["params_sha256"] = params_sha
     record["libraries"] = libraries()
     record["metrics"] = dict(sorted(metrics.items()))

@@ -20,7 +20,10 @@ def test_training_writes_the_record_beside_the_model(trained, params) -> None:
     assert record["metrics"] == trained.metrics
     assert record["model_sha256"] == hashlib.sha256(trained.model_path.read_bytes()).hexdigest()
     data = ROOT / params["data"]["path"]
-    assert record["data"] == {"path": params["data"]["path"], "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}
+    expected = {"path": params["data"]["path"], "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}
+    if (data.parent / f"{data.name}.dvc").exists():  # moved into DVC: the version it pulled, too
+        expected["dvc_md5"] = hashlib.md5(data.read_bytes()).hexdigest()
+    assert record["data"] == expected
     assert record["params_sha256"] == model_record.params_sha256(params)
     assert record["commit"] == model_record.commit(ROOT)
     assert record["commit"]
@@ -42,6 +45,16 @@ def test_a_changed_setting_data_or_commit_is_a_new_model(params, tmp_path) -> No
     assert model_record.build(changed, {})["id"] != base["id"]
     assert model_record.model_id("0" * 40, base["data"]["sha256"], base["params_sha256"]) != base["id"]
     assert model_record.model_id(base["commit"], "0" * 64, base["params_sha256"]) != base["id"]
+
+
+def test_data_tracked_by_dvc_is_recorded_with_its_dvc_md5(params, tmp_path) -> None:
+    path = params["data"]["path"]
+    assert model_record.dvc_md5(tmp_path, path) is None
+    (tmp_path / path).parent.mkdir(parents=True)
+    name = (tmp_path / path).name
+    dvc_file = f"outs:\n- md5: 0123abcd\n  size: 10\n  hash: md5\n  path: {name}\n"
+    (tmp_path / f"{path}.dvc").write_text(dvc_file, encoding="utf-8")
+    assert model_record.dvc_md5(tmp_path, path) == "0123abcd"
 
 
 def test_params_hash_ignores_key_order(params) -> None:

@@ -2,12 +2,33 @@ import { posix } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Feature } from './index.js';
 
-/** Remote kinds the generated workflow knows how to authenticate, with the secrets each reads. */
+/**
+ * Remote kinds the generated workflows can log in to, each through its cloud's OIDC login action (no
+ * static keys), with the GitHub variables that login reads (README: "Secrets in CI").
+ */
 export const dvcRemoteKinds = {
-  s3: 'S3: secrets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
-  gs: 'Google Cloud Storage: secret GCP_CREDENTIALS (a service-account JSON key)',
-  azure: 'Azure Blob Storage: secret AZURE_STORAGE_CONNECTION_STRING',
+  s3: { label: 'AWS (S3)', login: 'aws-actions/configure-aws-credentials', variables: ['AWS_DVC_ROLE_ARN', 'AWS_REGION'] },
+  gs: {
+    label: 'Google Cloud (GCS)',
+    login: 'google-github-actions/auth',
+    variables: ['GCP_WORKLOAD_IDENTITY_PROVIDER', 'GCP_SERVICE_ACCOUNT'],
+  },
+  azure: {
+    label: 'Azure (Blob Storage)',
+    login: 'azure/login',
+    variables: ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_SUBSCRIPTION_ID', 'AZURE_STORAGE_ACCOUNT'],
+  },
 } as const;
+
+export type DvcRemoteKind = keyof typeof dvcRemoteKinds;
+
+/** A validated remote URL's kind and its login; undefined for a local directory (or no remote). */
+export function dvcLogin(url: string | undefined) {
+  const scheme = /^([a-z0-9]+):\/\//.exec(url ?? '')?.[1];
+  if (scheme === undefined || !Object.hasOwn(dvcRemoteKinds, scheme)) return undefined;
+  const kind = scheme as DvcRemoteKind;
+  return { kind, ...dvcRemoteKinds[kind] };
+}
 
 /**
  * Check `--dvc-remote`: `s3://bucket[/path]`, `gs://bucket[/path]`, `azure://container[/path]`, or a
