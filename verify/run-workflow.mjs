@@ -397,6 +397,8 @@ async function runIn(work, opts) {
     '--var-file', writeYamlMap(path.join(work, 'vars.yml'), opts.vars ?? {}),
     '--input-file', writeYamlMap(path.join(work, 'inputs.yml'), opts.inputs ?? {}),
     '--env', `ACT_STANDIN_SOURCE=${clone}`,
+    // act sets no GITHUB_WORKFLOW_REF; actions/attest's stand-in names the signing workflow with it.
+    '--env', `ACT_STANDIN_WORKFLOW_REF=${repo}/${workflowRel}@${payload.ref ?? `refs/heads/${branch}`}`,
     '--env', `ACT_STANDIN_ARTIFACTS_DIR=${artifactsDir}`,
     '--env', `ACT_STANDIN_CACHE_DIR=${cacheDir}`,
     ...(fs.existsSync(uv) ? ['--env', `ACT_STANDIN_UV=${fs.realpathSync(uv)}`] : []),

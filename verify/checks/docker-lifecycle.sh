@@ -45,6 +45,8 @@ cluster() { jq -r "$1" "$ACT_STANDIN_CLUSTER"; }
 champion() { github '[.releases[] | select(.isPrerelease | not) | .tagName] | last'; }
 served() { cluster '.deployments["default/model-server"].revisions | last'; }
 applied() { cluster '[.applies[] | select(.dryRun == null)] | length'; }
+# The Deploy workflow's job, called by Retrain (reported as Deploy/Deploy/...) or run by itself.
+deploy_result() { jq -r '[.jobs[] | select(.job | endswith("Deploy to production")) | .result] | last // ""' "$WORK/runs/$1.json"; }
 digest_of() { jq -r .digest "$WORK/releases/$1/image.json"; }
 lifecycle() { # lifecycle NAME EVENT [run-workflow options]: retrain.yml under act
   local name="$1" event="$2"
@@ -64,9 +66,10 @@ expect_deployed() { # expect_deployed STEP TAG: the cluster runs TAG's image by 
 
 # 1. The first model.
 lifecycle first push
-for job in train promote deliver deploy/deploy; do
-  expect_eq "first: job ${job}" "$(job_result first "${job}")" success
+for job in train promote deliver; do
+  expect_eq "first: job $job" "$(job_result first "$job")" success
 done
+expect_eq "first: deploy" "$(deploy_result first)" success
 first="model-$(jq -r .id "$WORK/runs/first/artifacts/model/model.record.json")"
 expect_eq "first: champion" "$(champion)" "$first"
 expect_eq "first: release assets" "$(github '.releases[0].assets | join(",")')" image.json,metrics.json,model.joblib,model.record.json
@@ -83,6 +86,7 @@ lifecycle unchanged schedule
 expect_eq "unchanged: promote job" "$(job_result unchanged promote)" success
 expect_contains "unchanged: why not promoted" "$(cat "$WORK/runs/unchanged/act.jsonl")" "Not promoted: $first (same commit, data and params) is already released"
 expect_eq "unchanged: deliver job" "$(job_result unchanged deliver)" skipped
+expect_eq "unchanged: deploy" "$(deploy_result unchanged)" ""
 expect_eq "unchanged: releases" "$(github '[.releases[].tagName] | join(",")')" "$first"
 expect_eq "unchanged: champion" "$(champion)" "$first"
 expect_eq "unchanged: images in the registry" "$(find "$ACT_STANDIN_REGISTRY" -name '*.json' | wc -l)" 1
@@ -110,9 +114,10 @@ cp "$WORK/params.good.yaml" "$PROJ/params.yaml"
 ml_dvc_repro
 ml_commit "Revert the stump"
 lifecycle better schedule
-for job in promote deliver deploy/deploy; do
-  expect_eq "better: job ${job}" "$(job_result better "${job}")" success
+for job in promote deliver; do
+  expect_eq "better: job $job" "$(job_result better "$job")" success
 done
+expect_eq "better: deploy" "$(deploy_result better)" success
 second="model-$(jq -r .id "$WORK/runs/better/artifacts/model/model.record.json")"
 [[ "$second" != "$first" ]] || die "better: the model id stayed $first"
 expect_eq "better: champion" "$(champion)" "$second"
@@ -129,7 +134,7 @@ expect_eq "rollback: on hold" "$(jq -r --arg t "$second" '.releases[] | select(.
 expect_eq "rollback: dispatched" "$(github '.workflow_runs | map("\(.workflow) model=\(.inputs.model)") | join(",")')" "deploy.yml model=$first"
 ml_run redeploy deploy.yml workflow_dispatch "$(ml_payload workflow_dispatch ".inputs.model = \"$first\"")" \
   --input "model=$first" "${cluster_vars[@]}"
-expect_eq "redeploy: deploy job" "$(job_result redeploy deploy)" success
+expect_eq "redeploy: deploy" "$(deploy_result redeploy)" success
 expect_eq "redeploy: applies" "$(applied)" 3
 expect_deployed redeploy "$first"
 expect_eq "redeploy: rollout history" "$(cluster '.deployments["default/model-server"].revisions | length')" 3
