@@ -21,6 +21,7 @@
 source "$(dirname "$0")/ml-lib.sh"
 VERIFY_PYTHON="${2:?usage: $0 <generated-project-dir> <venv-python>}"
 [[ -x "$VERIFY_PYTHON" ]] || die "no Python at $VERIFY_PYTHON"
+VERIFY_PYTHON="$(cd "$(dirname "$VERIFY_PYTHON")" && pwd)/$(basename "$VERIFY_PYTHON")" # a venv's: not resolved
 ml_setup "$1"
 ml_has docker || die "the project was not generated with --docker"
 if ml_has mlflow; then
@@ -122,6 +123,7 @@ second="model-$(jq -r .id "$WORK/runs/better/artifacts/model/model.record.json")
 [[ "$second" != "$first" ]] || die "better: the model id stayed $first"
 expect_eq "better: champion" "$(champion)" "$second"
 expect_eq "better: applies" "$(applied)" 2
+[[ "$(digest_of "$second")" != "$(digest_of "$first")" ]] || die "better: $second's image has $first's digest"
 expect_deployed better "$second"
 
 # 5. Rollback, as a person runs it in a clone; then the Deploy run it dispatched, as GitHub runs it.

@@ -19,7 +19,9 @@ if not record_file.is_file():
 record = json.loads(record_file.read_text(encoding="utf-8"))
 if "model_sha256" not in record:
     fail(f"{record_file} has no model_sha256")
-digest = "sha256:" + hashlib.sha256(f"model-image:{record['model_sha256']}".encode()).hexdigest()
+# The image holds the model and its record (commit, data, params, metrics): a retrained model with
+# the same bytes from another commit is another image.
+digest = "sha256:" + hashlib.sha256(b"model-image:" + record_file.read_bytes()).hexdigest()
 tags = [t.strip() for line in os.environ.get("TAGS", "").splitlines() for t in line.split(",") if t.strip()]
 labels = dict(line.split("=", 1) for line in os.environ.get("LABELS", "").splitlines() if "=" in line)
 if os.environ.get("PUSH") == "true":
