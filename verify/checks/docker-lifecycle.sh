@@ -38,6 +38,8 @@ export ACT_STANDIN_K8S_SCHEMAS="$WORK/k8s-schemas"
 export ACT_STANDIN_REGISTRY="$WORK/registry" ACT_STANDIN_CLUSTER="$WORK/cluster.json"
 rm -rf "$ACT_STANDIN_REGISTRY" "$ACT_STANDIN_CLUSTER"
 export PATH="$ROOT/verify/checks/lifecycle-cluster:$PATH"
+# What configure-aws-credentials' stand-in exports in place of the role's temporary credentials.
+export ACT_STANDIN_AWS_ACCESS_KEY_ID=testing ACT_STANDIN_AWS_SECRET_ACCESS_KEY=testing
 cluster_vars=(--var EKS_CLUSTER=verify --var AWS_REGION=eu-west-1 --var AWS_DEPLOY_ROLE_ARN=arn:aws:iam::123456789012:role/deploy
   --var "K8S_VERSION=$K8S_VERSION" --image-stand-ins)
 image="ghcr.io/$REPO_NAME"
