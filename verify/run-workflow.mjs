@@ -20,6 +20,8 @@
 //   --report FILE          also write the JSON report here
 //   --quiet                print only the report
 //   --act-arg ARG          pass ARG to act (repeatable)
+//   --image-stand-ins      run jobs whose only container need is docker/* actions, with their
+//                          stand-ins (no image is built: see verify/actions/README.md)
 //
 // The project must be a git repository with a commit: like GitHub, the run
 // sees only the committed tree (a clone of HEAD), never uncommitted files.
@@ -88,6 +90,10 @@ export function mapStandIns(uses, standinsDir = STANDINS_DIR) {
 
 function collectUses(repoDir, workflowFile) {
   const files = [workflowFile];
+  // Local reusable workflows a job calls (`uses: ./.github/workflows/x.yml`) use actions too.
+  for (const m of fs.readFileSync(workflowFile, 'utf8').matchAll(/^\s*uses:\s*["']?\.\/(\.github\/workflows\/[^\s"'#]+)/gm)) {
+    files.push(path.join(repoDir, m[1]));
+  }
   // Local composite actions can use remote actions too.
   const localActions = path.join(repoDir, '.github', 'actions');
   if (fs.existsSync(localActions)) {
@@ -106,14 +112,14 @@ function collectUses(repoDir, workflowFile) {
  * job id -> why. act is given the workflow without them and the report lists them as not run.
  * Steps are never removed: within the jobs that run, the workflow's own conditions decide.
  */
-export function containerJobs(workflow) {
+export function containerJobs(workflow, { imageStandIns = false } = {}) {
   const jobs = Object.entries(workflow?.jobs ?? {});
   const why = new Map();
   for (const [id, job] of jobs) {
     const steps = job.steps ?? [];
     const reason = job.container ? 'it runs in a container'
       : job.services ? 'it uses service containers'
-        : steps.some((st) => /^docker\//.test(st.uses ?? '')) ? 'it uses docker/* actions'
+        : !imageStandIns && steps.some((st) => /^docker\//.test(st.uses ?? '')) ? 'it uses docker/* actions'
           : steps.some((st) => /(^|[\s;&|(])docker\s/.test(st.run ?? '')) ? 'it runs docker' : null;
     if (reason) why.set(id, `needs a container engine: ${reason}`);
   }
@@ -346,7 +352,7 @@ async function runIn(work, opts) {
   // Jobs that need a container engine are left out of what act reads (the checkout still has the
   // workflow as committed) and reported as not run.
   const workflowText = fs.readFileSync(path.join(clone, workflowRel), 'utf8');
-  const notRun = containerJobs(parseYaml(workflowText));
+  const notRun = containerJobs(parseYaml(workflowText), { imageStandIns: opts.imageStandIns });
   let actWorkflow = workflowRel;
   if (notRun.size) {
     const doc = parseDocument(workflowText);
@@ -391,6 +397,8 @@ async function runIn(work, opts) {
     '--var-file', writeYamlMap(path.join(work, 'vars.yml'), opts.vars ?? {}),
     '--input-file', writeYamlMap(path.join(work, 'inputs.yml'), opts.inputs ?? {}),
     '--env', `ACT_STANDIN_SOURCE=${clone}`,
+    // act sets no GITHUB_WORKFLOW_REF; actions/attest's stand-in names the signing workflow with it.
+    '--env', `ACT_STANDIN_WORKFLOW_REF=${repo}/${workflowRel}@${payload.ref ?? `refs/heads/${branch}`}`,
     '--env', `ACT_STANDIN_ARTIFACTS_DIR=${artifactsDir}`,
     '--env', `ACT_STANDIN_CACHE_DIR=${cacheDir}`,
     ...(fs.existsSync(uv) ? ['--env', `ACT_STANDIN_UV=${fs.realpathSync(uv)}`] : []),
@@ -500,6 +508,7 @@ function parseArgs(argv) {
       case '--report': opts.report = next(); break;
       case '--act-arg': opts.actArgs.push(next()); break;
       case '--keep': opts.keep = true; break;
+      case '--image-stand-ins': opts.imageStandIns = true; break;
       case '--quiet': opts.quiet = true; break;
       case '-h': case '--help': opts.help = true; break;
       default:
@@ -528,7 +537,7 @@ async function main() {
   try {
     opts = parseArgs(process.argv.slice(2));
     if (opts.help) {
-      const head = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 26);
+      const head = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 28);
       console.log(head.map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       return 0;
     }

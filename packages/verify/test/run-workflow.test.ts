@@ -54,6 +54,19 @@ describe('run-workflow: jobs that need a container engine', () => {
     });
   });
 
+  it('with image stand-ins, runs the jobs that only use docker/* actions, never a docker command', () => {
+    const workflow = {
+      jobs: {
+        image: { steps: [{ run: 'docker build --tag x .' }] },
+        deliver: { steps: [{ uses: 'docker/login-action@abc' }, { uses: 'docker/build-push-action@abc' }] },
+        deploy: { needs: ['deliver'], uses: './.github/workflows/deploy.yml' },
+      },
+    };
+    expect(Object.fromEntries(containerJobs(workflow, { imageStandIns: true }))).toEqual({
+      image: 'needs a container engine: it runs docker',
+    });
+  });
+
   it('leaves a workflow without containers whole', () => {
     expect(containerJobs({ jobs: { a: { steps: [{ run: 'make' }] }, b: { needs: 'a', steps: [] } } }).size).toBe(0);
     expect(containerJobs({}).size).toBe(0);
