@@ -1,6 +1,7 @@
 import type { Answers } from '../options.js';
 import { docker } from './docker.js';
 import { dvc } from './dvc.js';
+import { kubeflow } from './kubeflow.js';
 import { mlflow } from './mlflow.js';
 import { upgradeBot } from './upgrade-bot.js';
 
@@ -43,7 +44,7 @@ export interface FeatureOption {
   validate(value: string, answers: Answers): string;
 }
 
-export const features: readonly Feature[] = [dvc, mlflow, docker, upgradeBot];
+export const features: readonly Feature[] = [dvc, mlflow, docker, kubeflow, upgradeBot];
 
 export function feature(name: string): Feature {
   const found = features.find((f) => f.name === name);
