@@ -17,7 +17,7 @@
 # After each step: the champion, the digest the cluster runs, and the records.
 #
 #   verify/checks/docker-lifecycle.sh <generated-project-dir> <the project's venv python>
-# shellcheck source=ml-lib.sh
+# shellcheck source=ml-lib.sh disable=SC2016  # jq filters use $base/$head, not the shell
 source "$(dirname "$0")/ml-lib.sh"
 VERIFY_PYTHON="${2:?usage: $0 <generated-project-dir> <venv-python>}"
 [[ -x "$VERIFY_PYTHON" ]] || die "no Python at $VERIFY_PYTHON"
