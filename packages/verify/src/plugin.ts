@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { CreateNodesContextV2, CreateNodesResultV2, PostTasksExecutionContext, TargetConfiguration } from 'nx/src/devkit-exports.js';
-import { discoverChecks, scenarios, targetsFor, type Scenario, type TargetSpec } from './scenarios.js';
+import { discoverChecks, scenarios, targetsFor, verifyQuick, type Scenario, type TargetSpec } from './scenarios.js';
 import { writeSummary } from './summary.js';
 import { pythonProbeCommand } from './tasks/python.js';
 
@@ -98,7 +98,7 @@ const DESCRIPTIONS: Record<TargetSpec['kind'], string> = {
   verify: 'Every target of this scenario passed',
 };
 
-export function scenarioProject(s: Scenario, checks: string[], root: string) {
+export function scenarioProject(s: Scenario, checks: string[], root: string, quick = s.quick) {
   const targets = targetsFor(s, checks);
   const config: Record<string, TargetConfiguration> = {};
   for (const t of targets) {
@@ -124,7 +124,7 @@ export function scenarioProject(s: Scenario, checks: string[], root: string) {
     name: s.project,
     root: `.verify/${s.project}`,
     projectType: 'application' as const,
-    tags: ['verify-scenario', s.lintOnly ? 'verify:lint-only' : 'verify:full', ...(s.quick ? ['verify:quick'] : []), ...s.features.map((f) => `feature:${f}`)],
+    tags: ['verify-scenario', s.lintOnly ? 'verify:lint-only' : 'verify:full', ...(quick ? ['verify:quick'] : []), ...s.features.map((f) => `feature:${f}`)],
     metadata: { description: s.about, scenario: s },
     targets: config,
   };
@@ -132,7 +132,8 @@ export function scenarioProject(s: Scenario, checks: string[], root: string) {
 
 export async function createNodes(_files: readonly string[], _options: unknown, context: CreateNodesContextV2): Promise<CreateNodesResultV2> {
   const checks = discoverChecks(join(context.workspaceRoot, 'verify/checks'));
-  const projects = Object.fromEntries(scenarios().map((s) => [`.verify/${s.project}`, scenarioProject(s, checks, context.workspaceRoot)]));
+  const all = scenarios();
+  const projects = Object.fromEntries(all.map((s) => [`.verify/${s.project}`, scenarioProject(s, checks, context.workspaceRoot, verifyQuick(s, all, checks))]));
   return [[SCENARIOS_FILE, { projects }]];
 }
 

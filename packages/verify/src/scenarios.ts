@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { featureCombinations, features, packageManagers, versions } from '@create-ml-ci-cd/core';
+import { checksDir } from './root.js';
 
 /**
  * The verification matrix: what gets generated and run. Every combination of the registry's
@@ -184,8 +185,37 @@ export function checksFor(s: Scenario, checks: string[]): string[] {
   if (s.lintOnly) return [];
   return checks.filter((c) => {
     const owner = checkFeature(c);
+    if (checkNotWith(c).some((f) => s.features.includes(f))) return false;
     return owner === undefined ? s.quick : s.features.includes(owner);
   });
+}
+
+/**
+ * Features a check cannot run with yet, from a header line of its script:
+ * `# verify: not with mlflow dvc (why)`. Such a check runs in the scenarios of its feature that
+ * have none of them, and the quick subset gains the smallest of those (verifyQuick).
+ */
+export function checkNotWith(check: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(join(checksDir, `${check}.sh`), 'utf8');
+  } catch {
+    return [];
+  }
+  const line = /^# verify: not with ([^(\n]+)/m.exec(text);
+  return line ? line[1].trim().split(/\s+/) : [];
+}
+
+/**
+ * Whether a scenario is in the quick subset: no features and every feature (Scenario.quick), plus,
+ * for each check none of those runs, the scenario with the fewest features that runs it.
+ */
+export function verifyQuick(s: Scenario, all: Scenario[], checks: string[]): boolean {
+  if (s.quick) return true;
+  const quickRuns = new Set(all.filter((x) => x.quick).flatMap((x) => checksFor(x, checks)));
+  return checks
+    .filter((c) => !quickRuns.has(c))
+    .some((c) => all.filter((x) => checksFor(x, checks).includes(c)).sort((a, b) => a.features.length - b.features.length)[0] === s);
 }
 
 export type TargetKind = 'generate' | 'setup' | 'train' | 'pytest' | 'lint-workflows' | 'run-workflow' | 'check' | 'verify';

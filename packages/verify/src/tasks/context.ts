@@ -3,20 +3,11 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { downstreamOf, type Scenario, type TargetSpec } from '../scenarios.js';
+import { checksDir, workspaceRoot } from '../root.js';
 
-/** The directory holding nx.json, found from this file (or, inside the plugin's bundle, from the cwd Nx gives it). */
-function findWorkspaceRoot(): string {
-  let dir = import.meta.url ? dirname(fileURLToPath(import.meta.url)) : process.cwd();
-  while (!existsSync(join(dir, 'nx.json'))) {
-    if (dirname(dir) === dir) throw new Error('Cannot find the workspace root (no nx.json above this file or the current directory).');
-    dir = dirname(dir);
-  }
-  return dir;
-}
+export { checksDir, workspaceRoot };
 
-export const workspaceRoot = findWorkspaceRoot();
 export const toolsBin = join(workspaceRoot, '.tools/bin');
-export const checksDir = join(workspaceRoot, 'verify/checks');
 export const cliBin = join(workspaceRoot, 'packages/create-ml-ci-cd/index.js');
 
 /** Where scenarios are generated and run. Nx's outputs say `.verify/`; tests point it elsewhere. */
