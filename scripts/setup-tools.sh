@@ -32,6 +32,7 @@ all_present() {
   for t in "${PY_TOOLS[@]}" "${GO_TOOLS[@]}"; do
     [[ -x "$BIN/$t" ]] || return 1
   done
+  [[ -x "$VENV/bin/moto_server" ]]
 }
 
 install_shellcheck() {
@@ -58,6 +59,8 @@ install_python_tools() {
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     --only-binary=:all: -r "$REQS"
   local t
+  # moto_server stays in the venv (verify/checks/dvc-remote-s3.sh runs it from there).
+  [[ -x "$VENV/bin/moto_server" ]] || die "moto_server was not installed into $VENV/bin; check $REQS"
   for t in "${PY_TOOLS[@]}"; do
     [[ -x "$VENV/bin/$t" ]] || die "$t was not installed into $VENV/bin; check $REQS"
     ln -sfn "../venv/bin/$t" "$BIN/$t"

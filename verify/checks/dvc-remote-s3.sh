@@ -71,6 +71,7 @@ mkdir -p data/sample
 dvc repro --quiet || die "dvc repro after dvc add failed"
 feature_commit "Move the data into DVC, keep a sample in git"
 [[ -z "$(git ls-files "$data")" && -n "$(git ls-files "$data.dvc")" ]] || die "$data should be in DVC, not git"
+moved="$(git rev-parse HEAD)"
 dvc push --quiet || die "dvc push to $endpoint failed"
 s3 has verify-dvc "iris/files/md5/${md5:0:2}/${md5:2}" <<'PY' || die "the server has no object for $data (md5 $md5) after dvc push"
 import sys, boto3
@@ -107,10 +108,11 @@ payload="$WORK/push.json"
 jq --arg repo local/verify-dvc 'walk(if . == "@REPO@" then $repo else . end)' "$ROOT/verify/events/push.json" > "$payload"
 mkdir -p "$WORK/runs"
 export FAKE_GH_STATE="$WORK/github.json"
-run() { # run NAME WORKFLOW JOB: on push to main; the act log is $WORK/runs/NAME/act.jsonl
-  local name="$1" workflow="$2" job="$3"
-  PATH="$ROOT/verify/checks/ml-fake-gh:$PATH" node "$ROOT/verify/run-workflow.mjs" "$clone" ".github/workflows/$workflow" push "$payload" \
-    --job "$job" --repo local/verify-dvc --branch main --work-dir "$WORK/runs/$name" --report "$WORK/runs/$name.json" \
+run() { # run NAME WORKFLOW JOB [EVENT PAYLOAD SOURCE BRANCH]: default a push to main of the fresh clone;
+  # the act log is $WORK/runs/NAME/act.jsonl
+  local name="$1" workflow="$2" job="$3" event="${4:-push}" event_payload="${5:-$payload}" source="${6:-$clone}" branch="${7:-main}"
+  PATH="$ROOT/verify/checks/ml-fake-gh:$PATH" node "$ROOT/verify/run-workflow.mjs" "$source" ".github/workflows/$workflow" "$event" "$event_payload" \
+    --job "$job" --repo local/verify-dvc --branch "$branch" --work-dir "$WORK/runs/$name" --report "$WORK/runs/$name.json" \
     --keep --quiet --secret GITHUB_TOKEN=fake-token \
     --var AWS_DVC_ROLE_ARN=arn:aws:iam::123456789012:role/verify-dvc --var AWS_REGION=us-east-1 \
     --act-arg --env --act-arg "AWS_ENDPOINT_URL_S3=$endpoint" \
@@ -154,4 +156,21 @@ record="$(find "$WORK/runs/retrain/artifacts/model" -name model.record.json | he
 [[ "$(jq -r .data.sha256 "$record")" == "$sha256" && "$(jq -r .data.dvc_md5 "$record")" == "$md5" ]] ||
   die "retrain's model was not trained on the pulled $data: its record has $(jq -c .data "$record"), expected sha256 $sha256, md5 $md5"
 say "retrain: pulled the new $data and trained on it; the model record keeps its sha256 and DVC md5"
+
+# --- a pull request (from the commit that moved the data, whose dvc.lock is current): no
+# credentials, so the pipeline job trains on the committed sample, and its report says so
+git checkout -q -b feature "$moved"
+echo "A pull request." >> README.md
+feature_commit "A pull request"
+pr_payload="$WORK/pull_request.json"
+jq --arg repo local/verify-dvc --arg base "$moved" --arg head "$(git rev-parse HEAD)" \
+  'walk(if . == "@REPO@" then $repo elif . == "@BASE_SHA@" then $base elif . == "@HEAD_SHA@" then $head else . end)' \
+  "$ROOT/verify/events/pull_request.json" > "$pr_payload"
+run pr ml_pipeline.yml pipeline pull_request "$pr_payload" "$PROJ" feature
+[[ "$(step pr pipeline "$login")" == "" ]] || die "the pull request's pipeline job has a login step"
+report="$WORK/runs/pr/artifacts/model-report/report.md"
+[[ -f "$report" ]] || die "the pull request got no model report"
+grep -q "^\*\*Training data\*\*: the committed sample \`data/sample/iris.csv\`" "$report" ||
+  die "the pull request's report does not say it trained on the committed sample: $(tail -n 3 "$report")"
+say "pull request: no login, trained on the committed sample, and the report says so"
 say "ok"
