@@ -139,6 +139,10 @@ describe.each([...projects.keys()].map((label) => [label]))('%s', (label) => {
     const ecosystems = dependabot.updates.map((u: any) => u['package-ecosystem']);
     expect(ecosystems).toEqual(expect.arrayContaining(['github-actions', 'pip']));
     if (dockerfiles(project()).length) expect(ecosystems).toContain('docker');
+    // Every Dockerfile's base image is kept current: its directory is one the docker entry watches.
+    const docker = dependabot.updates.find((u: any) => u['package-ecosystem'] === 'docker');
+    const watched: string[] = docker ? (docker.directories ?? [docker.directory]) : [];
+    for (const file of dockerfiles(project())) expect(watched, file).toContain(`/${file.split('/').slice(0, -1).join('/')}`);
     for (const update of dependabot.updates) {
       expect(update.schedule.interval).toBe('weekly');
       expect(update.cooldown?.['default-days']).toBeGreaterThanOrEqual(7);
