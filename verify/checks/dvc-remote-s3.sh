@@ -120,8 +120,8 @@ run() { # run NAME WORKFLOW JOB [EVENT PAYLOAD SOURCE BRANCH]: default a push to
     --act-arg --env --act-arg ACT_STANDIN_AWS_SECRET_ACCESS_KEY=testing > "$WORK/runs/$name.log" 2>&1 ||
     { cat "$WORK/runs/$name.log" >&2; die "$workflow: job $job failed on main (log: $WORK/runs/$name)"; }
 }
-step() { # step NAME JOB STEP: its result
-  jq -r --arg j "$2" --arg s "$3" '[.jobs[] | select(.jobID == $j) | .steps[] | select(.stage == "Main" and .name == $s) | .result][0] // ""' "$WORK/runs/$1.json"
+step() { # step NAME JOB STEP: its result (STEP, or STEP followed by ", …", as with MLflow)
+  jq -r --arg j "$2" --arg s "$3" '[.jobs[] | select(.jobID == $j) | .steps[] | select(.stage == "Main" and (.name == $s or (.name | startswith($s + ", ")))) | .result][0] // ""' "$WORK/runs/$1.json"
 }
 logged() { grep -q -- "$2" "$WORK/runs/$1/act.jsonl"; }
 login="Log in to AWS (S3) (OIDC, no stored keys)"
