@@ -190,20 +190,28 @@ export function checksFor(s: Scenario, checks: string[]): string[] {
   });
 }
 
+/** Read once per process: the plugin asks for every scenario and check when Nx builds its graph. */
+const notWith = new Map<string, string[]>();
+
 /**
  * Features a check cannot run with yet, from a header line of its script:
  * `# verify: not with mlflow dvc (why)`. Such a check runs in the scenarios of its feature that
  * have none of them, and the quick subset gains the smallest of those (verifyQuick).
  */
 export function checkNotWith(check: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(join(checksDir, `${check}.sh`), 'utf8');
-  } catch {
-    return [];
+  let found = notWith.get(check);
+  if (!found) {
+    let text = '';
+    try {
+      text = readFileSync(join(checksDir, `${check}.sh`), 'utf8');
+    } catch {
+      // Not a script of verify/checks (a test's made-up name): no restriction.
+    }
+    const line = /^# verify: not with ([^(\n]+)/m.exec(text);
+    found = line ? line[1].trim().split(/\s+/) : [];
+    notWith.set(check, found);
   }
-  const line = /^# verify: not with ([^(\n]+)/m.exec(text);
-  return line ? line[1].trim().split(/\s+/) : [];
+  return found;
 }
 
 /**
