@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { versions } from '@create-ml-ci-cd/core';
+import { allOptions, kebab, optionHelp, versions } from '@create-ml-ci-cd/core';
 import { cli, listTree, readJson, repoRoot, tempDir } from './support/cli.js';
 
 describe('create-ml-ci-cd (spawned, non-interactive)', () => {
@@ -49,11 +49,21 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('derives --help and upgrade --help from the options model: every option, its choices and its default', async () => {
+    const [create, upgrade] = await Promise.all([cli(['--help']), cli(['upgrade', '--help'])]);
+    for (const { option } of allOptions()) {
+      expect(create.stdout).toContain(`--${kebab(option.key)} ${option.valueName}`);
+      expect(create.stdout).toContain(optionHelp(option));
+      // upgrade takes every answer but the name (the project keeps its name).
+      if (option.key !== 'name') expect(upgrade.stdout).toContain(`--${kebab(option.key)} ${option.valueName}`);
+    }
+  });
+
   it.each([
     [['Bad Name', '--yes'], /Invalid project name "Bad Name".*Pass --name/],
     [['demo', '--name', 'import', '--yes'], /Python keyword/],
     [['demo', '--bogus'], /Unknown option --bogus/],
-    [['demo', '--python', '2.7'], /Unsupported Python version "2.7"/],
+    [['demo', '--python', '2.7'], /unsupported Python version "2.7" \(--python\): use one of 3\.11/],
     [["demo", "--package-manager", "npm"], /unsupported package manager "npm" \(--package-manager\): use uv or pip/],
     [['demo', '--git', '--no-git'], /Conflicting options/],
     [['a', 'b'], /Too many arguments/],

@@ -26,6 +26,7 @@ describe('interactive prompts (real pseudo-terminal)', () => {
       ['Python version', `${DOWN}${ENTER}`],
       ['Package manager', `${DOWN}${ENTER}`], // uv is first; pip below
       ['Optional features', ` ${ENTER}`], // space ticks the first feature
+      ['DVC remote', `\x15../shared-store${ENTER}`], // the chosen feature's own option is asked too
       ['git repository', `n${ENTER}`],
       ['install dependencies', ENTER],
     ]);
@@ -35,6 +36,7 @@ describe('interactive prompts (real pseudo-terminal)', () => {
     expect(record.answers.python).not.toBe(versions.python.default); // moved off the default
     expect(record.answers.packageManager).toBe('pip');
     expect(record.answers.features).toEqual(['dvc']);
+    expect(record.answers.dvcRemote).toBe('../shared-store');
     // The answer line names the chosen features; the full labels were shown once, in the list.
     expect(result.stdout).toMatch(/Optional features: dvc(\x1b\[\d+G)?\r?\n/);
     expect(existsSync(join(cwd, 'iris-pty/.git'))).toBe(false);

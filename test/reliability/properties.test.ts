@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError, answerKeys, defaultDescription, features, normalizeAnswers, packageManagers, renderProject, validateName, versions, type Answers, type RawAnswers } from '../../packages/core/src/index.js';
+import { UserError, answerKeys, baseOptions, defaultDescription, features, normalizeAnswers, renderProject, validateName, versions, type Answers, type RawAnswers } from '../../packages/core/src/index.js';
 import { parseCreateArgs } from '../../packages/create-ml-ci-cd/src/args.js';
 import { repoRoot, tempDir } from '../support/cli.js';
 import { MARK, acceptedOptionValues, checkSyntax, hostile, workflowParser, yamlProblems } from './support.js';
@@ -50,7 +50,8 @@ const cronField = (min: number, max: number) =>
  * the test below fails when a new one appears without one.
  */
 const extraBaseAnswers: Record<string, fc.Arbitrary<string>> = {
-  packageManager: fc.constantFrom(...packageManagers),
+  // Every choice of the options model, from its own list.
+  ...Object.fromEntries(baseOptions.flatMap((o) => (o.type === 'choice' ? [[o.key, fc.constantFrom(...o.choices.map((c) => c.value))]] : []))),
   retrainCron: fc.tuple(cronField(0, 59), cronField(0, 23), cronField(1, 31), cronField(1, 12), cronField(0, 6)).map((f) => f.join(' ')),
 };
 const featureKeys = new Set(features.flatMap((f) => [f.name, ...(f.options ?? []).map((o) => o.key)]));
@@ -76,7 +77,7 @@ const validRawArb: fc.Arbitrary<RawAnswers> = fc
   )
   .map(({ flags, extra, options, ...raw }) => {
     const result: RawAnswers = { ...raw, ...flags, ...extra };
-    const enabled = new Set(raw.features ?? []);
+    const enabled = new Set<string>(raw.features ?? []);
     for (const [f, on] of Object.entries(flags)) on ? enabled.add(f) : enabled.delete(f);
     // A Python whose base image has no digest in versions.json yet is refused with a feature that builds one.
     const python = raw.python;

@@ -116,9 +116,9 @@ const optionCandidates = [...hostile, 's3://zq-bucket/path', 'gs://zq-bucket', '
  */
 export const acceptedOptionValues: ReadonlyMap<string, string[]> = (() => {
   const baseline = normalizeAnswers({ name: 'baseline', features: features.map((f) => f.name) });
-  const accepts = (validate: (value: string, answers: typeof baseline) => string, value: string) => {
+  const accepts = (validate: (value: string, source: string, answers: typeof baseline) => string, value: string) => {
     try {
-      validate(value, baseline);
+      validate(value, 'options', baseline);
       return true;
     } catch {
       return false;

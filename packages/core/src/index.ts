@@ -1,6 +1,25 @@
 export { UserError, EXIT, jsonErrorMessage } from './errors.js';
-export { features, feature, featureCombinations, type Feature, type FeatureOption } from './features/index.js';
-export { answerKeys, defaultDescription, defaultRetrainCron, importName, normalizeAnswers, packageManagers, validateCron, validateName, type Answers, type PackageManager, type RawAnswers } from './options.js';
+export { features, feature, featureCombinations, isFeatureName, type Feature, type FeatureName } from './features/index.js';
+export {
+  allOptions,
+  answerKeys,
+  baseOptions,
+  defaultDescription,
+  defaultRetrainCron,
+  importName,
+  kebab,
+  normalizeAnswers,
+  optionHelp,
+  packageManagers,
+  validateCron,
+  validateName,
+  type Answers,
+  type ChoiceOption,
+  type OptionSpec,
+  type PackageManager,
+  type RawAnswers,
+  type StringOption,
+} from './options.js';
 export { RECORD_FILE, outputPath, projectRecord, renderProject, templateContext, type ProjectRecord } from './render.js';
 export { action, other, pin, versions } from './versions.js';
 export { lockPath, normalizeName, renderLock, requirementPins } from './lock.js';

@@ -1,4 +1,4 @@
-import { features } from './features/index.js';
+import { features, isFeatureName, type FeatureName } from './features/index.js';
 import { UserError } from './errors.js';
 import { pythonKeywords, stdlibModules } from './python-names.js';
 import { versions } from './versions.js';
@@ -13,10 +13,52 @@ export interface Answers {
   /** When retrain.yml runs on its own: a five-field cron expression in UTC. */
   retrainCron: string;
   /** Enabled optional features, in registry order. */
-  features: string[];
+  features: FeatureName[];
   /** Feature options (e.g. `dvcRemote`), present only when their feature is enabled. */
   [featureOption: string]: string | string[];
 }
+
+/** What flags, an answers file or prompts may say before normalization; anything may be missing or wrong. */
+export type RawAnswers = Record<string, unknown>;
+
+interface OptionBase {
+  /** camelCase answers key; the flag is its kebab-case form (`packageManager` -> `--package-manager`). */
+  key: string;
+  /** `--help` text; the choices and the default are appended to it. */
+  help: string;
+  /** The question asked in a terminal when neither a flag nor the answers file gave a value; none: flag only. */
+  prompt?: string;
+  /** Placeholder in `--help`, e.g. `<url>`. */
+  valueName: string;
+}
+
+/** A free-text option; `validate` returns the normalized value or throws a UserError naming the fix. */
+export interface StringOption extends OptionBase {
+  type: 'string';
+  /** The value when none is given; none: the option is required. Computed from the answers before it. */
+  default?: (answers: Answers) => string;
+  /** How `--help` shows a computed default. */
+  defaultHelp?: string;
+  /** What the prompt offers when there is no default. */
+  suggestion?: string;
+  validate(value: string, source: string, answers: Answers): string;
+}
+
+/** One of a fixed list. A choice the matrix must run lists its other values under `verify`. */
+export interface ChoiceOption extends OptionBase {
+  type: 'choice';
+  /** What the error calls it: "unsupported <noun> ...". */
+  noun: string;
+  choices: readonly { value: string; label: string }[];
+  default: string;
+  /**
+   * Values besides the default that change what is rendered enough that the verification matrix
+   * runs each once, with every feature (scenario `scenario-<flag>-<value>`).
+   */
+  verify: readonly string[];
+}
+
+export type OptionSpec = StringOption | ChoiceOption;
 
 /**
  * uv by default: the same requirements files, installed about 3x faster than pip (bench/python-install.mjs).
@@ -25,23 +67,96 @@ export interface Answers {
 export const packageManagers = ['uv', 'pip'] as const;
 export type PackageManager = (typeof packageManagers)[number];
 
-/** What flags, an answers file or prompts may say before normalization; anything may be missing or wrong. */
-export type RawAnswers = Record<string, unknown>;
+export const defaultDescription = 'A machine-learning project with CI/CD';
 
-const baseKeys = ['name', 'description', 'python', 'packageManager', 'retrainCron', 'features'] as const;
+/**
+ * The project's own options, each declared once, in the order they are asked, recorded and listed
+ * in `--help`. Flags, prompts, normalization, `upgrade`'s flags, the verification scenarios and the
+ * property tests' arbitraries are derived from this list and the features' own `options`.
+ */
+export const baseOptions = [
+  {
+    key: 'name',
+    type: 'string',
+    help: 'project name (default: the directory name)',
+    prompt: 'Project name:',
+    valueName: '<name>',
+    suggestion: 'my-model',
+    validate: (value) => validateName(value),
+  },
+  {
+    key: 'description',
+    type: 'string',
+    help: 'one-line description',
+    prompt: 'Description:',
+    valueName: '<text>',
+    default: () => defaultDescription,
+    defaultHelp: JSON.stringify(defaultDescription),
+    validate: (value, source) => validateDescription(value, source),
+  },
+  {
+    key: 'python',
+    type: 'choice',
+    noun: 'Python version',
+    help: 'Python version',
+    prompt: 'Python version:',
+    valueName: '<version>',
+    choices: versions.python.supported.map((v) => ({ value: v, label: v })),
+    default: versions.python.default,
+    // The lowest supported (versions.json lists them lowest first); every other scenario runs the default.
+    verify: versions.python.supported.slice(0, 1).filter((v) => v !== versions.python.default),
+  },
+  {
+    key: 'packageManager',
+    type: 'choice',
+    noun: 'package manager',
+    help: 'what installs the dependencies, locally and in CI',
+    prompt: 'Package manager:',
+    valueName: '<name>',
+    choices: [
+      { value: 'uv', label: 'uv (fast; CI installs it with astral-sh/setup-uv)' },
+      { value: 'pip', label: 'pip (for pip-only package mirrors)' },
+    ] satisfies { value: PackageManager; label: string }[],
+    default: packageManagers[0],
+    // Every workflow's install steps differ.
+    verify: packageManagers.slice(1),
+  },
+  {
+    key: 'retrainCron',
+    type: 'string',
+    help: 'when the retraining workflow runs, in UTC',
+    valueName: '<cron>',
+    default: () => defaultRetrainCron,
+    defaultHelp: '"0 6 * * 1": Mondays 06:00',
+    validate: (value, source) => validateCron(value, source),
+  },
+] as const satisfies readonly OptionSpec[];
 
-/** Keys a raw answers object may have: the base answers, one boolean per feature, and feature options. */
+/** Every option with its feature (`undefined` for the project's own), base options first. */
+export function allOptions(): { option: OptionSpec; feature?: FeatureName }[] {
+  return [...baseOptions.map((option) => ({ option })), ...features.flatMap((f) => (f.options ?? []).map((option) => ({ option, feature: f.name })))];
+}
+
+/** Keys a raw answers object may have: the base answers, the feature list, one boolean per feature, and feature options. */
 export function answerKeys(): string[] {
-  return [...baseKeys, ...features.map((f) => f.name), ...features.flatMap((f) => (f.options ?? []).map((o) => o.key))];
+  return [...baseOptions.map((o) => o.key), 'features', ...features.map((f) => f.name), ...features.flatMap((f) => (f.options ?? []).map((o) => o.key))];
+}
+
+/** `dvcRemote` -> `dvc-remote` */
+export const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** `--help` text of an option: its help, then its choices and default. */
+export function optionHelp(o: OptionSpec): string {
+  if (o.type === 'choice') return `${o.help}: ${o.choices.map((c) => c.value).join(', ')} (default ${o.default})`;
+  const shown = o.defaultHelp;
+  return shown && !/\(default/.test(o.help) ? `${o.help} (default ${shown})` : o.help;
 }
 
 /** Answers given as flags (`source` is 'options') are named as the user typed them: `--dvc-remote`. */
 const FLAGS = 'options';
-const label = (key: string, source: string) => (source === FLAGS ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : `"${key}"`);
+const label = (key: string, source: string) => (source === FLAGS ? `--${kebab(key)}` : `"${key}"`);
 /** Where a bad value came from, as a message prefix: the answers file's name; nothing for flags, which name themselves. */
 const from = (source: string) => (source === FLAGS ? '' : `${source}: `);
-
-export const defaultDescription = 'A machine-learning project with CI/CD';
 
 /** Mondays at 06:00 UTC: weekly is often enough for data that arrives in batches. */
 export const defaultRetrainCron = '0 6 * * 1';
@@ -157,6 +272,22 @@ function expect<T>(key: string, value: unknown, type: 'string' | 'boolean', sour
   return value as T;
 }
 
+/** One option's value from the raw answers: checked, validated, or its default; undefined when it has none. */
+function optionValue(o: OptionSpec, raw: RawAnswers, source: string, answers: Answers): string | undefined {
+  const value = expect<string>(o.key, raw[o.key], 'string', source);
+  if (o.type === 'choice') {
+    const chosen = value ?? o.default;
+    if (!o.choices.some((c) => c.value === chosen)) {
+      const values = o.choices.map((c) => c.value);
+      const message = `unsupported ${o.noun} ${show(chosen)} (${label(o.key, source)}): use ${values.length > 2 ? `one of ${values.join(', ')}` : values.join(' or ')}.`;
+      throw new UserError(`${from(source)}${message}`);
+    }
+    return chosen;
+  }
+  if (value !== undefined) return o.validate(value, source, answers);
+  return o.default?.(answers);
+}
+
 /**
  * Validate raw answers and fill defaults: the one place inputs are checked. Everything after it
  * trusts the result. `source` names where the values came from, for error messages.
@@ -167,30 +298,19 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
     if (!known.has(key)) throw new UserError(`${source}: unknown key ${show(key)}. Known keys: ${[...known].join(', ')}.`);
   }
 
-  const name = expect<string>('name', raw.name, 'string', source);
-  if (name === undefined) throw new UserError(`${source}: no project name. Pass a directory or --name.`);
-  validateName(name);
+  const answers = {} as Answers;
+  for (const o of baseOptions) {
+    const value = optionValue(o, raw, source, answers);
+    if (value === undefined) throw new UserError(`${source}: no project ${o.key}. Pass a directory or --${kebab(o.key)}.`);
+    (answers as Record<string, unknown>)[o.key] = value;
+  }
 
-  const description = validateDescription(expect<string>('description', raw.description, 'string', source) ?? defaultDescription, source);
-
-  const python = expect<string>('python', raw.python, 'string', source) ?? versions.python.default;
-  if (!versions.python.supported.includes(python))
-    throw new UserError(`Unsupported Python version ${show(python)}: use one of ${versions.python.supported.join(', ')}.`);
-
-  const packageManager = (expect<string>('packageManager', raw.packageManager, 'string', source) ?? packageManagers[0]) as PackageManager;
-  if (!packageManagers.includes(packageManager))
-    throw new UserError(`${from(source)}unsupported package manager ${show(packageManager)} (${label('packageManager', source)}): use ${packageManagers.join(' or ')}.`);
-
-  const retrainCronRaw = expect<string>('retrainCron', raw.retrainCron, 'string', source);
-  const retrainCron = retrainCronRaw === undefined ? defaultRetrainCron : validateCron(retrainCronRaw, source);
-
-  let enabled = new Set<string>();
+  let enabled = new Set<FeatureName>();
   if (raw.features !== undefined) {
     if (!Array.isArray(raw.features) || raw.features.some((f) => typeof f !== 'string'))
       throw new UserError(`${from(source)}"features" must be a list of feature names.`);
     for (const f of raw.features as string[]) {
-      if (!features.some((x) => x.name === f))
-        throw new UserError(`${from(source)}unknown feature ${show(f)}. Known features: ${features.map((x) => x.name).join(', ') || 'none'}.`);
+      if (!isFeatureName(f)) throw new UserError(`${from(source)}unknown feature ${show(f)}. Known features: ${features.map((x) => x.name).join(', ') || 'none'}.`);
       enabled.add(f);
     }
   }
@@ -200,19 +320,20 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
     if (on === false) enabled.delete(f.name);
   }
   enabled = new Set(features.filter((f) => enabled.has(f.name)).map((f) => f.name));
+  const python = answers.python;
   for (const f of features.filter((f) => enabled.has(f.name)))
     for (const image of f.baseImages?.(python) ?? [])
       if (!Object.hasOwn(versions.other, image))
         throw new UserError(`${source}: ${f.name} with Python ${python} needs the base image ${image}, whose digest versions.json does not have yet; use another --python (default ${versions.python.default}).`);
+  answers.features = [...enabled];
 
-  const answers: Answers = { name, description, python, packageManager, retrainCron, features: [...enabled] };
-  for (const f of features) {
-    for (const o of f.options ?? []) {
-      const value = expect<string>(o.key, raw[o.key], 'string', source);
-      if (value === undefined) continue;
-      if (!enabled.has(f.name)) throw new UserError(`${from(source)}${label(o.key, source)} only applies with the ${f.name} feature; add --${f.name}.`);
-      answers[o.key] = o.validate(value, answers);
+  for (const { option, feature } of allOptions().filter((o) => o.feature !== undefined)) {
+    if (!enabled.has(feature!)) {
+      if (raw[option.key] !== undefined) throw new UserError(`${from(source)}${label(option.key, source)} only applies with the ${feature} feature; add --${feature}.`);
+      continue;
     }
+    const value = optionValue(option, raw, source, answers);
+    if (value !== undefined) answers[option.key] = value;
   }
   return answers;
 }

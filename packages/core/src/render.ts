@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
-import { dvcLogin } from './features/dvc.js';
-import { feature, features } from './features/index.js';
+import { feature, features, type Feature, type FeatureName } from './features/index.js';
 import { lockPath, renderLock } from './lock.js';
 import { importName, type Answers } from './options.js';
 import { ANSWERS_DIGEST, answersDigest } from './upgrade/digest.js';
@@ -36,17 +35,17 @@ export function projectRecord(answers: Answers, version: string): ProjectRecord 
  * literal, which is also a valid YAML, TOML and Python string), never with `<%=` (HTML escaping).
  */
 export function templateContext(answers: Answers, version: string) {
-  const enabled = new Set(answers.features);
+  const enabled = new Set<string>(answers.features);
   return {
     ...answers,
     module: importName(answers.name),
     /** The command that installs from a requirements file into the active environment. */
     pipInstall: answers.packageManager === 'uv' ? 'uv pip install' : 'python -m pip install',
     generatorVersion: version,
-    has: (name: string) => (feature(name), enabled.has(name)),
+    has: (name: FeatureName) => (feature(name), enabled.has(name)),
     q: (s: string) => JSON.stringify(s),
-    /** With DVC and a cloud remote: its kind and what its OIDC login reads (undefined otherwise). */
-    dvcLogin: enabled.has('dvc') ? dvcLogin(answers.dvcRemote as string | undefined) : undefined,
+    // What each feature derives for every template (e.g. dvc's `dvcLogin`: the remote's kind, plugin and login).
+    ...Object.assign({}, ...features.map((f: Feature) => f.context?.(answers, enabled.has(f.name)) ?? {})),
     pin,
     action,
     other,

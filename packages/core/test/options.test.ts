@@ -15,7 +15,7 @@ describe('normalizeAnswers', () => {
 
   it.each([
     [{ name: 'demo', colour: 'red' }, /unknown key "colour"/],
-    [{ name: 'demo', python: '3.9' }, /Unsupported Python version "3.9"/],
+    [{ name: 'demo', python: '3.9' }, /^answers: unsupported Python version "3.9" \("python"\): use one of 3\.11, /],
     [{ name: 'demo', python: 3.12 }, /"python" must be a string/],
     [{ name: 'demo', features: ['gpu'] }, /unknown feature "gpu"/],
     [{ name: 'demo', features: 'dvc' }, /"features" must be a list/],

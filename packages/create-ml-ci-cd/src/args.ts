@@ -1,8 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError, defaultRetrainCron, features, packageManagers, versions } from '@create-ml-ci-cd/core';
-
-/** `dvcRemote` -> `dvc-remote` */
-const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+import { UserError, allOptions, features, kebab, optionHelp } from '@create-ml-ci-cd/core';
 
 interface FlagSpec {
   flag: string;
@@ -15,17 +12,15 @@ interface FlagSpec {
   help: string;
 }
 
-/** Every flag of `create-ml-ci-cd [directory]`: the base ones, then those derived from the feature registry. */
+/** Every flag of `create-ml-ci-cd [directory]`: one per option of the options model, one per feature, then the CLI's own. */
 export function createFlags(): FlagSpec[] {
+  const option = ({ option: o }: ReturnType<typeof allOptions>[number]): FlagSpec => ({ flag: kebab(o.key), answer: o.key, type: 'string', value: o.valueName, help: optionHelp(o) });
+  const options = allOptions();
   return [
-    { flag: 'name', answer: 'name', type: 'string', value: '<name>', help: 'project name (default: the directory name)' },
-    { flag: 'description', answer: 'description', type: 'string', value: '<text>', help: 'one-line description' },
-    { flag: 'python', answer: 'python', type: 'string', value: '<version>', help: `Python version: ${versions.python.supported.join(', ')} (default ${versions.python.default})` },
-    { flag: 'package-manager', answer: 'packageManager', type: 'string', value: '<name>', help: `what installs the dependencies, locally and in CI: ${packageManagers.join(' or ')} (default ${packageManagers[0]}, about 3x faster)` },
-    { flag: 'retrain-cron', answer: 'retrainCron', type: 'string', value: '<cron>', help: `when the retraining workflow runs, in UTC (default "${defaultRetrainCron}": Mondays 06:00)` },
+    ...options.filter((o) => o.feature === undefined).map(option),
     ...features.flatMap((f): FlagSpec[] => [
       { flag: f.name, answer: f.name, type: 'boolean', negatable: true, help: f.label },
-      ...(f.options ?? []).map((o): FlagSpec => ({ flag: kebab(o.key), answer: o.key, type: 'string', value: o.valueName, help: o.description })),
+      ...options.filter((o) => o.feature === f.name).map(option),
     ]),
     { flag: 'git', type: 'boolean', negatable: true, help: 'git init and an initial commit (default: yes)' },
     { flag: 'install', type: 'boolean', negatable: true, help: 'create .venv and install the dependencies now (default: no)' },

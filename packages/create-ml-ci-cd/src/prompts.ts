@@ -1,5 +1,5 @@
 import { checkbox, confirm, input, select } from '@inquirer/prompts';
-import { defaultDescription, features, packageManagers, validateName, versions, type RawAnswers } from '@create-ml-ci-cd/core';
+import { allOptions, features, normalizeAnswers, type Answers, type OptionSpec, type RawAnswers } from '@create-ml-ci-cd/core';
 
 /** A non-empty target: cancel (the default), or write into it as --force does. */
 export async function askNonEmpty(shown: string): Promise<boolean> {
@@ -13,43 +13,37 @@ export async function askNonEmpty(shown: string): Promise<boolean> {
   });
 }
 
+/** Ask one option of the options model: a list for a choice, a line of text (checked as normalization will) otherwise. */
+async function ask(o: OptionSpec, answers: RawAnswers): Promise<string> {
+  if (o.type === 'choice') return select({ message: o.prompt!, default: o.default, choices: o.choices.map((c) => ({ value: c.value, name: c.label })) });
+  // The answers before this one, normalized, for a default computed from them (dvc's remote beside the project).
+  const current = answers.name === undefined ? ({} as Answers) : normalizeAnswers({ ...answers, [o.key]: undefined }, 'options');
+  return input({
+    message: o.prompt!,
+    default: o.default?.(current) ?? o.suggestion,
+    validate: (value) => {
+      try {
+        o.validate(value, 'options', current);
+        return true;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+  });
+}
+
 /**
- * Ask only for what flags and the answers file left open. Loaded only when stdin is a TTY.
+ * Ask only for what flags and the answers file left open: every option of the options model with a
+ * `prompt`, in order, the features, then the options of the chosen features. Loaded only when stdin is a TTY.
  * `onName` looks at the directory a typed name leads to before the other questions.
  */
 export async function askMissing(raw: RawAnswers, steps: { git?: boolean; install?: boolean }, onName?: (name: string) => Promise<void>) {
   const answers = { ...raw };
-  if (answers.name === undefined) {
-    answers.name = await input({
-      message: 'Project name:',
-      default: 'my-model',
-      validate: (value) => {
-        try {
-          validateName(value);
-          return true;
-        } catch (error) {
-          return (error as Error).message;
-        }
-      },
-    });
-    await onName?.(answers.name as string);
+  const options = allOptions();
+  for (const { option } of options.filter((o) => o.feature === undefined && o.option.prompt && answers[o.option.key] === undefined)) {
+    answers[option.key] = await ask(option, answers);
+    if (option.key === 'name') await onName?.(answers.name as string);
   }
-  if (answers.description === undefined) answers.description = await input({ message: 'Description:', default: defaultDescription });
-  if (answers.python === undefined)
-    answers.python = await select({
-      message: 'Python version:',
-      default: versions.python.default,
-      choices: versions.python.supported.map((v) => ({ value: v, name: v })),
-    });
-  if (answers.packageManager === undefined)
-    answers.packageManager = await select({
-      message: 'Package manager:',
-      default: packageManagers[0],
-      choices: [
-        { value: 'uv', name: 'uv (fast; CI installs it with astral-sh/setup-uv)' },
-        { value: 'pip', name: 'pip (for pip-only package mirrors)' },
-      ] satisfies { value: (typeof packageManagers)[number]; name: string }[],
-    });
   const featureGiven = answers.features !== undefined || features.some((f) => answers[f.name] !== undefined);
   if (features.length > 0 && !featureGiven)
     answers.features = await checkbox({
@@ -57,6 +51,9 @@ export async function askMissing(raw: RawAnswers, steps: { git?: boolean; instal
       // `short`: the answer line after the prompt lists names, not every full label again.
       choices: features.map((f) => ({ value: f.name, name: f.label, short: f.name })),
     });
+  const chosen = new Set(normalizeAnswers(answers, 'options').features);
+  for (const { option } of options.filter((o) => o.feature !== undefined && chosen.has(o.feature) && o.option.prompt && answers[o.option.key] === undefined))
+    answers[option.key] = await ask(option, answers);
   const git = steps.git ?? (await confirm({ message: 'Initialize a git repository?', default: true }));
   const install = steps.install ?? (await confirm({ message: 'Create .venv and install dependencies now?', default: false }));
   return { answers, git, install };

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { featureCombinations, features, packageManagers, versions } from '@create-ml-ci-cd/core';
+import { baseOptions, featureCombinations, features, kebab, versions } from '@create-ml-ci-cd/core';
 import { checksDir } from './root.js';
 
 /**
@@ -34,8 +34,6 @@ export const ODD_DESCRIPTION = `Says "hi" & 'bye': #1 model, \${{ github.token }
 export const ODD_NAME = 'x9_ml-pipe-v2';
 /** One URL per remote kind a feature option might accept, keyed by scheme. */
 export const REMOTE_URLS = ['s3://example-bucket/dvc-store', 'gs://example-bucket/dvc-store', 'azure://example-container/dvc-store'];
-
-const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export function comboId(combo: string[]): string {
   return combo.length ? combo.join('-') : 'base';
@@ -72,38 +70,25 @@ export function scenarios(): Scenario[] {
     ),
   );
 
-  // The lowest supported Python (versions.json lists them lowest first), with every feature: the
-  // matrix runs the generated project on it and, in every other scenario, on the default.
-  const otherPython = versions.python.supported[0];
-  if (otherPython !== versions.python.default) {
-    list.push(
-      full(
-        {
-          project: `scenario-python-${otherPython}`,
-          about: `every feature; the project set to Python ${otherPython}`,
-          features: all,
-          args: ['--name', 'demo-python', '--python', otherPython, ...featureFlags(all)],
-          python: otherPython,
-        },
-        false,
-      ),
-    );
-  }
-
-  // Every package manager but the default (uv), with every feature: each workflow's install steps differ.
-  for (const pm of packageManagers.filter((p) => p !== packageManagers[0])) {
-    list.push(
-      full(
-        {
-          project: `scenario-${pm}`,
-          about: `every feature; --package-manager ${pm}`,
-          features: all,
-          args: ['--name', `demo-${pm}`, '--package-manager', pm, ...featureFlags(all)],
-          python: versions.python.default,
-        },
-        false,
-      ),
-    );
+  // Each choice of the options model that declares values to verify (the lowest Python, pip, ...):
+  // one scenario per value, with every feature; every other scenario uses the default.
+  for (const o of baseOptions) {
+    if (o.type !== 'choice') continue;
+    for (const value of o.verify) {
+      const id = `${kebab(o.key)}-${value}`;
+      list.push(
+        full(
+          {
+            project: `scenario-${id}`,
+            about: `every feature; --${kebab(o.key)} ${value}`,
+            features: all,
+            args: ['--name', `demo-${id.replace(/[^a-z0-9-]/g, '')}`, `--${kebab(o.key)}`, value, ...featureFlags(all)],
+            python: o.key === 'python' ? value : versions.python.default,
+          },
+          false,
+        ),
+      );
+    }
   }
 
   // A remote-URL option (dvc's --dvc-remote) changes config text only: one lint-only scenario per URL kind.

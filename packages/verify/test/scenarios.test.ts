@@ -6,11 +6,11 @@ import { featureCombinations, features, type Feature } from '@create-ml-ci-cd/co
 import { createNodes, scenarioProject } from '../src/plugin.js';
 import { checkNotWith, checksFor, discoverChecks, scenarios, targetsFor, verifyQuick } from '../src/scenarios.js';
 
-const registry = features as Feature[];
+const registry = features as unknown as Feature[];
 const fake: Feature = {
   name: 'fakefeat',
   label: 'A feature that exists only in this test',
-  options: [{ key: 'fakefeatRemote', description: 'remote', valueName: '<url>', validate: (v) => v }],
+  options: [{ key: 'fakefeatRemote', type: 'string', help: 'remote', valueName: '<url>', validate: (v) => v }],
 };
 
 afterEach(() => {
@@ -30,10 +30,10 @@ describe('scenarios', () => {
   it('has one full scenario per feature combination of the registry, plus the hand-written ones', () => {
     const list = scenarios();
     const combos = featureCombinations();
-    const comboScenarios = list.filter((s) => s.project.startsWith('scenario-') && !s.lintOnly && !['scenario-odd-text', 'scenario-pip'].includes(s.project) && !s.project.startsWith('scenario-python-'));
+    const comboScenarios = list.filter((s) => s.project.startsWith('scenario-') && !s.lintOnly && !['scenario-odd-text', 'scenario-package-manager-pip'].includes(s.project) && !s.project.startsWith('scenario-python-'));
     expect(comboScenarios.map((s) => s.features)).toEqual(combos);
     expect(list.map((s) => s.project)).toContain('scenario-odd-text');
-    expect(list.find((s) => s.project === 'scenario-pip')?.args).toEqual(expect.arrayContaining(['--package-manager', 'pip']));
+    expect(list.find((s) => s.project === 'scenario-package-manager-pip')?.args).toEqual(expect.arrayContaining(['--package-manager', 'pip']));
     expect(list.some((s) => s.project.startsWith('scenario-python-') && s.args.includes('--python'))).toBe(true);
     expect(new Set(list.map((s) => s.project)).size).toBe(list.length);
   });

@@ -1,6 +1,6 @@
 import type { Feature } from './index.js';
 
-export const docker: Feature = {
+export const docker: Feature<'docker'> = {
   name: 'docker',
   label: 'Docker image serving the model with FastAPI, smoke-tested in CI and pushed to GHCR',
   requirements: ['fastapi', 'uvicorn'],

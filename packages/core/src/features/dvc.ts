@@ -7,14 +7,16 @@ import type { Feature } from './index.js';
  * static keys), with the GitHub variables that login reads (README: "Secrets in CI").
  */
 export const dvcRemoteKinds = {
-  s3: { label: 'AWS (S3)', login: 'aws-actions/configure-aws-credentials', variables: ['AWS_DVC_ROLE_ARN', 'AWS_REGION'] },
+  s3: { label: 'AWS (S3)', plugin: 'dvc-s3', login: 'aws-actions/configure-aws-credentials', variables: ['AWS_DVC_ROLE_ARN', 'AWS_REGION'] },
   gs: {
     label: 'Google Cloud (GCS)',
+    plugin: 'dvc-gs',
     login: 'google-github-actions/auth',
     variables: ['GCP_WORKLOAD_IDENTITY_PROVIDER', 'GCP_SERVICE_ACCOUNT'],
   },
   azure: {
     label: 'Azure (Blob Storage)',
+    plugin: 'dvc-azure',
     login: 'azure/login',
     variables: ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_SUBSCRIPTION_ID', 'AZURE_STORAGE_ACCOUNT'],
   },
@@ -22,7 +24,7 @@ export const dvcRemoteKinds = {
 
 export type DvcRemoteKind = keyof typeof dvcRemoteKinds;
 
-/** A validated remote URL's kind and its login; undefined for a local directory (or no remote). */
+/** A validated remote URL's kind, its DVC plugin package and its login; undefined for a local directory. */
 export function dvcLogin(url: string | undefined) {
   const scheme = /^([a-z0-9]+):\/\//.exec(url ?? '')?.[1];
   if (scheme === undefined || !Object.hasOwn(dvcRemoteKinds, scheme)) return undefined;
@@ -59,17 +61,23 @@ export function validateDvcRemote(value: string): string {
   return `${scheme}://${bucket}${rest ? `/${rest}` : ''}`;
 }
 
-export const dvc: Feature = {
+export const dvc: Feature<'dvc'> = {
   name: 'dvc',
   label: 'DVC pipeline (prepare, train, evaluate) with cached outputs and a data remote',
   options: [
     {
       key: 'dvcRemote',
-      description: 'DVC remote: s3://…, gs://…, azure://… or a local directory (default: ../<name>-dvc-storage)',
+      type: 'string',
+      help: 'DVC remote: s3://…, gs://…, azure://… or a local directory',
+      prompt: 'DVC remote (s3://…, gs://…, azure://… or a directory):',
       valueName: '<url>',
+      // Beside the project, so a first `dvc push` works with no cloud account.
+      default: (answers) => `../${answers.name}-dvc-storage`,
+      defaultHelp: '../<name>-dvc-storage',
       validate: validateDvcRemote,
     },
   ],
+  context: (answers, enabled) => ({ dvcLogin: enabled ? dvcLogin(answers.dvcRemote as string) : undefined }),
   // Pipeline intermediates: DVC caches them (and pushes them to the remote), git never sees them.
   gitignore: ['/data/prepared/'],
 };

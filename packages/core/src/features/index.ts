@@ -1,4 +1,4 @@
-import type { Answers } from '../options.js';
+import type { Answers, StringOption } from '../options.js';
 import { docker } from './docker.js';
 import { dvc } from './dvc.js';
 import { kubeflow } from './kubeflow.js';
@@ -11,13 +11,13 @@ import { upgradeBot } from './upgrade-bot.js';
  * paths), its versions in versions.json, and its test case. Prompts, flags, the answers schema and
  * the verification matrix are all derived from this list.
  */
-export interface Feature {
+export interface Feature<N extends string = string> {
   /** Flag (`--<name>` / `--no-<name>`), answers value and template folder name. */
-  name: string;
+  name: N;
   /** Shown in the multi-select prompt and in `--help`. */
   label: string;
-  /** Extra string options this feature takes (flag `--kebab-case`, answers key camelCase). */
-  options?: FeatureOption[];
+  /** Extra string options this feature takes (declared like every option: options.ts `OptionSpec`). */
+  options?: readonly StringOption[];
   /** PyPI packages (looked up in versions.json) the project needs with this feature. */
   requirements?: string[];
   /** Lines added to the generated .gitignore. */
@@ -32,21 +32,23 @@ export interface Feature {
    * verifies it once, together with every other feature, instead of doubling every combination.
    */
   independent?: boolean;
+  /**
+   * Values this feature gives every template (enabled or not, so a template can test them):
+   * knowledge about the feature's answers that would otherwise be re-derived in several templates.
+   */
+  context?(answers: Answers, enabled: boolean): Record<string, unknown>;
 }
 
-export interface FeatureOption {
-  /** camelCase answers key, e.g. `dvcRemote`; the flag is its kebab-case form. */
-  key: string;
-  description: string;
-  /** Placeholder in --help, e.g. `<url>`. */
-  valueName: string;
-  /** Return the normalized value or throw UserError naming the value and the fix. */
-  validate(value: string, answers: Answers): string;
+export const features = [dvc, mlflow, docker, kubeflow, upgradeBot] as const satisfies readonly Feature[];
+
+/** A feature's name: a typo in one fails to compile. */
+export type FeatureName = (typeof features)[number]['name'];
+
+export function isFeatureName(name: string): name is FeatureName {
+  return features.some((f) => f.name === name);
 }
 
-export const features: readonly Feature[] = [dvc, mlflow, docker, kubeflow, upgradeBot];
-
-export function feature(name: string): Feature {
+export function feature(name: FeatureName): Feature {
   const found = features.find((f) => f.name === name);
   if (!found) throw new Error(`Unknown feature "${name}"`);
   return found;

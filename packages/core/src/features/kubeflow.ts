@@ -1,6 +1,6 @@
 import type { Feature } from './index.js';
 
-export const kubeflow: Feature = {
+export const kubeflow: Feature<'kubeflow'> = {
   name: 'kubeflow',
   label: 'Kubeflow Pipelines: the training pipeline compiled for a cluster, run locally in tests',
   requirements: ['kfp'],

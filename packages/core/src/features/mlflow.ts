@@ -1,6 +1,6 @@
 import type { Feature } from './index.js';
 
-export const mlflow: Feature = {
+export const mlflow: Feature<'mlflow'> = {
   name: 'mlflow',
   label: 'MLflow tracking and model registry (alias "champion" moves only to a better model)',
   requirements: ['mlflow'],
