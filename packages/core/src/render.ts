@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
 import { feature, features, type Feature, type FeatureName } from './features/index.js';
@@ -55,6 +55,9 @@ export function templateContext(answers: Answers, version: string) {
   };
 }
 
+/** A layer's folder of slot fillings (see `slot` in renderProject): rendered into other files, never on their own. */
+const SLOTS = '_slots';
+
 /** Template file name -> output file name: the only two naming rules (`_gitignore`, `.ejs`). */
 export function outputPath(templatePath: string): string {
   return templatePath
@@ -97,22 +100,30 @@ function renderTemplate(template: string, context: ejs.Data, options: ejs.Option
  * byte; each `requirements*.txt` is followed by its `requirements*.lock`. Returns output path -> contents, sorted by path.
  */
 export function renderProject(answers: Answers, templatesDir: string, version: string): Map<string, Buffer> {
-  const context = templateContext(answers, version);
   // Steps several files share (`include('python-env.yml.ejs', {...})`); never rendered on their own.
   const partials = join(templatesDir, '_partials');
+  const render = (path: string) => renderTemplate(readFileSync(path, 'utf8'), context, { filename: path, views: [partials], strict: false });
+  const context = {
+    ...templateContext(answers, version),
+    /**
+     * A named place in a shared template (`<%- slot('readme-upgrades') %>`) that each enabled
+     * feature fills from its own folder, `templates/<feature>/_slots/<name>.ejs`, in registry
+     * order: a feature's section of a shared file lives with the feature.
+     */
+    slot: (name: string) =>
+      answers.features
+        .map((f) => join(templatesDir, f, SLOTS, `${name}.ejs`))
+        .filter((path) => existsSync(path))
+        .map(render)
+        .join(''),
+  };
   const out = new Map<string, Buffer>();
   for (const layer of ['base', ...answers.features]) {
     const root = join(templatesDir, layer);
-    for (const file of listFiles(root)) {
+    for (const file of listFiles(root).filter((f) => !f.startsWith(`${SLOTS}/`))) {
       const target = outputPath(file);
       if (out.has(target)) throw new Error(`templates/${layer}/${file} collides with another layer's ${target}`);
-      const source = readFileSync(join(root, file));
-      out.set(
-        target,
-        file.endsWith('.ejs')
-          ? Buffer.from(renderTemplate(source.toString('utf8'), context, { filename: join(root, file), views: [partials], strict: false }))
-          : source,
-      );
+      out.set(target, file.endsWith('.ejs') ? Buffer.from(render(join(root, file))) : readFileSync(join(root, file)));
     }
   }
   // Each requirements*.txt gets its lock (requirements*.lock), cut from versions.lock.json.
