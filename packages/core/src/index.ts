@@ -1,5 +1,5 @@
 export { UserError, EXIT, jsonErrorMessage } from './errors.js';
-export { features, feature, featureCombinations, isFeatureName, type Feature, type FeatureName } from './features/index.js';
+export { features, feature, featureCombinations, featureMatrix, interacts, isFeatureName, type Feature, type FeatureName } from './features/index.js';
 export {
   allOptions,
   answerKeys,

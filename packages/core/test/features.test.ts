@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
 import { describe, expect, it } from 'vitest';
-import { RECORD_FILE, featureCombinations, features, normalizeAnswers, outputPath, renderProject, templateContext, type Feature } from '../src/index.js';
+import { RECORD_FILE, featureCombinations, featureMatrix, features, interacts, normalizeAnswers, outputPath, renderProject, templateContext, type Feature } from '../src/index.js';
 
 const fake = (name: string, independent?: boolean): Feature => ({ name, label: name, ...(independent === undefined ? {} : { independent }) });
 
@@ -83,4 +83,59 @@ describe('what `independent` claims', () => {
       }
     });
   }
+});
+
+describe('featureMatrix', () => {
+  const f = (name: string, more: Partial<Feature> = {}): Feature => ({ name, label: name, ...more });
+
+  it('is no feature, each feature alone, each interacting pair, and every feature', () => {
+    const list = [f('a', { interactsWith: ['c'] }), f('b'), f('c'), f('x', { independent: true })];
+    expect(featureMatrix(list)).toEqual([[], ['a'], ['b'], ['c'], ['a', 'c'], ['a', 'b', 'c', 'x']]);
+    expect(featureMatrix([f('a')])).toEqual([[], ['a']]);
+  });
+
+  it('runs every feature of the registry alone and with each feature it interacts with', () => {
+    const matrix = featureMatrix().map((s) => s.join());
+    for (const a of features.filter((x) => !x.independent)) {
+      expect(matrix, a.name).toContain(a.name);
+      for (const b of features.filter((x) => x !== a && !x.independent && interacts(a, x)))
+        expect(matrix, `${a.name} with ${b.name}`).toContain(features.filter((x) => x === a || x === b).map((x) => x.name).join());
+    }
+  });
+});
+
+describe('what `interactsWith` claims', () => {
+  const templatesDir = join(import.meta.dirname, '../../../templates');
+  const render = (names: string[]) => renderProject(normalizeAnswers({ name: 'pair', features: names }), templatesDir, '0.0.0');
+  const lines = (b: Buffer | undefined) => new Set(b ? b.toString('utf8').split('\n') : []);
+  const none = render([]);
+
+  /**
+   * Files where a and b together differ from "the lines a adds and b adds, without the lines either
+   * removes": where one feature's text depends on the other. Compared as sets of lines, so two
+   * sections inserted at the same place, or one shared header, are not an interaction.
+   */
+  function interaction(a: string, b: string): string[] {
+    const [ra, rb, rab] = [render([a]), render([b]), render([a, b])];
+    return [...new Set([...ra.keys(), ...rb.keys(), ...rab.keys()])].filter((path) => {
+      if (path === RECORD_FILE || path.endsWith('.lock')) return false;
+      const [base, la, lb, both] = [none.get(path), ra.get(path), rb.get(path), rab.get(path)].map(lines);
+      const removed = (l: string) => base.has(l) && (!la.has(l) || !lb.has(l));
+      const expected = new Set([...la, ...lb].filter((l) => !removed(l)));
+      return [...new Set([...expected, ...both])].some((l) => expected.has(l) !== both.has(l));
+    });
+  }
+
+  const dependent = features.filter((x) => !x.independent);
+  for (const [i, a] of dependent.entries())
+    for (const b of dependent.slice(i + 1))
+      it(`${a.name} and ${b.name}: ${interacts(a, b) ? 'interact' : 'do not interact'}, as declared`, () => {
+        const files = interaction(a.name, b.name);
+        if (interacts(a, b)) expect(files, `declared interacting, but nothing of ${a.name} depends on ${b.name}: drop it from interactsWith`).not.toEqual([]);
+        else expect(files, `these files change with both on: add ${b.name} to ${a.name}'s interactsWith`).toEqual([]);
+      });
+
+  it('names only features of the registry', () => {
+    for (const x of features) for (const other of x.interactsWith ?? []) expect(features.map((y) => y.name), x.name).toContain(other);
+  });
 });

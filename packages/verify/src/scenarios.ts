@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseOptions, featureCombinations, features, kebab, versions } from '@create-ml-ci-cd/core';
+import { baseOptions, featureMatrix, features, kebab, versions } from '@create-ml-ci-cd/core';
 import { checksDir } from './root.js';
 
 /**
@@ -44,7 +44,7 @@ export function scenarios(): Scenario[] {
   const featureFlags = (names: string[]) => names.map((n) => `--${n}`);
   const full = (s: Omit<Scenario, 'lintOnly' | 'quick'>, quick = true): Scenario => ({ ...s, lintOnly: false, quick });
 
-  const list: Scenario[] = featureCombinations().map((combo) =>
+  const list: Scenario[] = featureMatrix().map((combo) =>
     full(
       {
         project: `scenario-${comboId(combo)}`,

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { featureCombinations, features, type Feature } from '@create-ml-ci-cd/core';
+import { featureMatrix, features, type Feature } from '@create-ml-ci-cd/core';
 import { createNodes, scenarioProject } from '../src/plugin.js';
 import { checkNotWith, checksFor, discoverChecks, scenarios, targetsFor, verifyQuick } from '../src/scenarios.js';
 
@@ -27,9 +27,9 @@ async function inferredProjects() {
 }
 
 describe('scenarios', () => {
-  it('has one full scenario per feature combination of the registry, plus the hand-written ones', () => {
+  it('has one full scenario per set of the feature matrix, plus the hand-written ones', () => {
     const list = scenarios();
-    const combos = featureCombinations();
+    const combos = featureMatrix();
     const comboScenarios = list.filter((s) => s.project.startsWith('scenario-') && !s.lintOnly && !['scenario-odd-text', 'scenario-package-manager-pip'].includes(s.project) && !s.project.startsWith('scenario-python-'));
     expect(comboScenarios.map((s) => s.features)).toEqual(combos);
     expect(list.map((s) => s.project)).toContain('scenario-odd-text');
@@ -46,7 +46,7 @@ describe('scenarios', () => {
     const added = after.filter((s) => !before.some((b) => b.project === s.project));
 
     // Every new full scenario uses the fake feature; each old combination now also exists with it.
-    const withFake = featureCombinations().filter((c) => c.includes('fakefeat'));
+    const withFake = featureMatrix().filter((c) => c.includes('fakefeat'));
     expect(withFake.length).toBeGreaterThan(0);
     for (const combo of withFake) expect(after.some((s) => JSON.stringify(s.features) === JSON.stringify(combo))).toBe(true);
     expect(added.filter((s) => !s.lintOnly).every((s) => s.features.includes('fakefeat'))).toBe(true);

@@ -78,6 +78,7 @@ export const dvc: Feature<'dvc'> = {
     },
   ],
   context: (answers, enabled) => ({ dvcLogin: enabled ? dvcLogin(answers.dvcRemote as string) : undefined }),
+  interactsWith: ['mlflow', 'kubeflow'],
   // Pipeline intermediates: DVC caches them (and pushes them to the remote), git never sees them.
   gitignore: ['/data/prepared/'],
 };

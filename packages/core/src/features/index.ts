@@ -33,6 +33,12 @@ export interface Feature<N extends string = string> {
    */
   independent?: boolean;
   /**
+   * Features whose files change when both are on (one feature's text depends on the other's, beyond
+   * each adding its own lines). The matrix runs each such pair; a test renders every pair and
+   * fails when this list is wrong either way.
+   */
+  interactsWith?: readonly string[];
+  /**
    * Values this feature gives every template (enabled or not, so a template can test them):
    * knowledge about the feature's answers that would otherwise be re-derived in several templates.
    */
@@ -54,8 +60,26 @@ export function feature(name: FeatureName): Feature {
   return found;
 }
 
+/** Whether two features change each other's files (either one says so). */
+export function interacts(a: Feature, b: Feature): boolean {
+  return (a.interactsWith ?? []).includes(b.name) || (b.interactsWith ?? []).includes(a.name);
+}
+
 /**
- * The verification matrix, each set in registry order: every subset of the features that are not
+ * The verification matrix, each set in registry order: no feature, each feature that is not
+ * `independent` alone, each pair of them that `interacts`, and every feature together. What a feature
+ * does alone and with each feature it touches is run; subsets of three or more are covered only by
+ * the set with every feature.
+ */
+export function featureMatrix(list: readonly Feature[] = features): string[][] {
+  const dependent = list.filter((f) => !f.independent);
+  const pairs = dependent.flatMap((a, i) => dependent.slice(i + 1).filter((b) => interacts(a, b)).map((b) => [a.name, b.name]));
+  const sets = [[], ...dependent.map((f) => [f.name]), ...pairs, list.map((f) => f.name)];
+  return sets.filter((set, i) => sets.findIndex((other) => other.join() === set.join()) === i);
+}
+
+/**
+ * Every set of features, each in registry order, for checks cheap enough to render them all: every subset of the features that are not
  * `independent`, plus (when there are independent ones) one set with every feature, so each
  * independent feature is verified once, alongside all the others.
  */
