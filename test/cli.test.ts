@@ -59,6 +59,13 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     }
   });
 
+  it("documents every create flag in the README's option table", async () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const flags = [...(await cli(['--help'])).stdout.matchAll(/--(?:\[no-\])?([a-z][a-z-]*)/g)].map((m) => m[1]);
+    expect(flags.length).toBeGreaterThan(10);
+    for (const flag of new Set(flags)) expect(readme, `--${flag}`).toMatch(new RegExp(`^\\| .*[\` ]--(\\[no-\\])?${flag}[\` ]`, 'm'));
+  });
+
   it.each([
     [['Bad Name', '--yes'], /Invalid project name "Bad Name".*Pass --name/],
     [['demo', '--name', 'import', '--yes'], /Python keyword/],
