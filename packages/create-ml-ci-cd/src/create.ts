@@ -225,7 +225,7 @@ export async function create(argv: string[], hooks: CreateHooks = {}): Promise<n
   console.log(`${out.green('Created')} ${out.bold(answers.name)} in ${shown === '.' ? 'the current directory' : shown}${answers.features.length ? ` with ${answers.features.join(', ')}` : ''}.`);
   const files = (n: number) => `${n} existing file${n === 1 ? '' : 's'}`;
   if (report.overwritten.length) console.log(`Overwrote ${files(report.overwritten.length)}: ${report.overwritten.join(', ')}`);
-  if (report.kept.length) console.log(`Kept ${files(report.kept.length)} as they were: ${report.kept.join(', ')}`);
+  if (report.kept.length) console.log(`Kept ${files(report.kept.length)} unchanged: ${report.kept.join(', ')}`);
 
   if (git ?? true) console.log(gitInit(target));
   const cd = shown === '.' ? [] : [`cd ${JSON.stringify(shown).slice(1, -1).includes(' ') ? JSON.stringify(shown) : shown}`];
