@@ -17,9 +17,9 @@ import { join, relative } from 'node:path';
  * `conflicts` queue, as yeoman-environment does.
  *
  * Why not yeoman-environment: in the published bundle it costs about 1.5x our whole start-up (its
- * generator lookup and registry, fly-import for installing generators, the conflicter and the
- * terminal adapter with ora), and create-ml-ci-cd needs none of it: the CLI asks the questions,
- * the target is a fresh empty directory (no conflicts to resolve), and the CLI runs git and pip.
+ * generator lookup and registry, fly-import for installing generators, the terminal adapter with
+ * ora), and create-ml-ci-cd needs none of that: the CLI asks the questions and runs git and pip.
+ * What it does need, the conflicter, is Yeoman's own (@yeoman/conflicter), run as below.
  *
  * Conflicts: with `landsIn`, files are rendered under `cwd` (a staging directory) but land in
  * `landsIn`. Before the commit, each pending file is held up to where it lands and Yeoman's own
