@@ -146,7 +146,7 @@ describe('messages', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
-  it('says "the current directory" for `.`, and lists what --force overwrote', async () => {
+  it('says "the current directory" for `.`; --force without a terminal refuses listing what differs, --overwrite replaces it', async () => {
     const cwd = tempDir();
     const here = await cli(['.', '--yes', '--no-git', '--name', 'demo'], { cwd });
     expect(here.stdout).toContain('Created demo in the current directory.');
@@ -154,10 +154,32 @@ describe('messages', () => {
     mkdirSync(join(dir, 'src'), { recursive: true });
     writeFileSync(join(dir, 'src/train.py'), 'mine');
     writeFileSync(join(dir, 'notes.txt'), 'mine');
-    const forced = await cli(['again', '--yes', '--no-git', '--force'], { cwd });
+    const refused = await cli(['again', '--yes', '--no-git', '--force'], { cwd });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      'create-ml-ci-cd: again: 1 existing file would be overwritten (src/train.py). Pass --overwrite to replace them, run in a terminal to choose per file, or choose another directory.',
+    );
+    expect(listTree(dir).sort()).toEqual(['notes.txt', 'src/train.py']);
+    expect(readdirSync(cwd).filter((f) => f.includes('.creating-'))).toEqual([]);
+    const forced = await cli(['again', '--yes', '--no-git', '--overwrite'], { cwd });
     expect(forced.exitCode, forced.stderr).toBe(0);
-    expect(forced.stdout).toContain('Overwrote 1 existing file (--force): src/train.py');
+    expect(forced.stdout).toContain('Overwrote 1 existing file: src/train.py');
+    expect(readFileSync(join(dir, 'src/train.py'), 'utf8')).not.toBe('mine');
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('--force: files identical to what it writes are not conflicts; the list names the first three and a count', async () => {
+    const cwd = tempDir();
+    expect((await cli(['demo', '--yes', '--no-git'], { cwd })).exitCode).toBe(0);
+    const dir = join(cwd, 'demo');
+    const identical = await cli(['demo', '--yes', '--no-git', '--force'], { cwd });
+    expect(identical.exitCode, identical.stderr).toBe(0);
+    expect(identical.stdout).not.toContain('Overwrote');
+    for (const file of ['README.md', 'src/train.py', 'params.yaml', 'SECURITY.md']) writeFileSync(join(dir, file), 'mine\n');
+    const refused = await cli(['demo', '--yes', '--no-git', '--force'], { cwd });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/demo: 4 existing files would be overwritten \(README\.md, SECURITY\.md, params\.yaml and 1 more\)\. Pass --overwrite/);
+    expect(readFileSync(join(dir, 'src/train.py'), 'utf8')).toBe('mine\n');
   });
 
   it('points a directory that already is a project to upgrade, in the launcher\'s syntax', async () => {

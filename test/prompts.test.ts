@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { versions } from '@create-ml-ci-cd/core';
-import { bin, readJson, repoRoot, tempDir } from './support/cli.js';
+import { bin, cli, readJson, repoRoot, tempDir } from './support/cli.js';
 
 const ENTER = '\r';
 const DOWN = '\x1b[B';
@@ -92,5 +92,56 @@ describe('interactive prompts (real pseudo-terminal)', () => {
     const result = await inPty(cwd, [], [['Project name', '\x03']]);
     expect(result.exitCode).toBe(130);
     expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe('--force in a terminal: Yeoman\'s conflicter asks per differing file', () => {
+  /** A generated project with README.md and src/train.py edited, and a file of the user's. */
+  async function edited() {
+    const cwd = tempDir();
+    expect((await cli(['demo', '--yes', '--no-git'], { cwd })).exitCode).toBe(0);
+    for (const file of ['README.md', 'src/train.py']) writeFileSync(join(cwd, 'demo', file), 'mine\n');
+    writeFileSync(join(cwd, 'demo/notes.txt'), 'keep\n');
+    return cwd;
+  }
+  const args = ['demo', '--force', '--no-git', '--no-install', '--answers', 'demo/.create-ml-ci-cd.json'];
+  const read = (cwd: string, file: string) => readFileSync(join(cwd, 'demo', file), 'utf8');
+
+  it('shows the diff, then skips one file and overwrites the other; identical files are not asked about', async () => {
+    const cwd = await edited();
+    const result = await inPty(cwd, args, [
+      ['Overwrite README.md\\?', `d${ENTER}`],
+      ['-mine', ''],
+      ['Overwrite README.md\\?', `n${ENTER}`],
+      ['Overwrite src/train.py\\?', `y${ENTER}`],
+    ]);
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout.match(/\? Overwrite [^?\s]+\?/g)?.filter((q, i, all) => all.indexOf(q) === i)).toEqual(['? Overwrite README.md?', '? Overwrite src/train.py?']);
+    expect(result.stdout).toContain('Overwrote 1 existing file: src/train.py');
+    expect(result.stdout).toContain('Kept 1 existing file unchanged: README.md');
+    expect(read(cwd, 'README.md')).toBe('mine\n');
+    expect(read(cwd, 'src/train.py')).not.toBe('mine\n');
+    expect(read(cwd, 'notes.txt')).toBe('keep\n');
+  });
+
+  it('"skip this and all others" asks once and keeps both files', async () => {
+    const cwd = await edited();
+    const result = await inPty(cwd, args, [['Overwrite README.md\\?', `s${ENTER}`]]);
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout).not.toContain('Overwrite src/train.py?');
+    expect(result.stdout).toContain('Kept 2 existing files unchanged: README.md, src/train.py');
+    expect(read(cwd, 'src/train.py')).toBe('mine\n');
+  });
+
+  it('Ctrl-C at the second question: exit 130, nothing written, not even the file already answered', async () => {
+    const cwd = await edited();
+    const result = await inPty(cwd, args, [
+      ['Overwrite README.md\\?', `y${ENTER}`],
+      ['Overwrite src/train.py\\?', '\x03'],
+    ]);
+    expect(result.exitCode, result.stdout).toBe(130);
+    expect(read(cwd, 'README.md')).toBe('mine\n');
+    expect(read(cwd, 'src/train.py')).toBe('mine\n');
+    expect(readdirSync(cwd)).toEqual(['demo']);
   });
 });

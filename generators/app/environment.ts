@@ -5,6 +5,9 @@ import type { MemFsEditorFile } from 'mem-fs-editor';
 import { isFilePending } from 'mem-fs-editor/state';
 import { createCommitTransform } from 'mem-fs-editor/transform';
 import type BaseGenerator from 'yeoman-generator';
+import { Conflicter } from '@yeoman/conflicter';
+import { clearFileState } from 'mem-fs-editor/state';
+import { join, relative } from 'node:path';
 
 /**
  * A minimal Yeoman environment: the part of yeoman-environment 6 that yeoman-generator 8 calls
@@ -14,12 +17,18 @@ import type BaseGenerator from 'yeoman-generator';
  * `conflicts` queue, as yeoman-environment does.
  *
  * Why not yeoman-environment: in the published bundle it costs about 1.5x our whole start-up (its
- * generator lookup and registry, fly-import for installing generators, the conflicter and the
- * terminal adapter with ora), and create-ml-ci-cd needs none of it: the CLI asks the questions,
- * the target is a fresh empty directory (no conflicts to resolve), and the CLI runs git and pip.
+ * generator lookup and registry, fly-import for installing generators, the terminal adapter with
+ * ora), and create-ml-ci-cd needs none of that: the CLI asks the questions and runs git and pip.
+ * What it does need, the conflicter, is Yeoman's own (@yeoman/conflicter), run as below.
+ *
+ * Conflicts: with `landsIn`, files are rendered under `cwd` (a staging directory) but land in
+ * `landsIn`. Before the commit, each pending file is held up to where it lands and Yeoman's own
+ * Conflicter decides on it (create, identical, or a conflict it asks the conflict adapter about);
+ * skipped and identical files are dropped. Every question is answered before the first byte is
+ * committed, so a cancelled prompt writes nothing.
  *
  * Left out on purpose (each fails loudly rather than silently): composeWith, prompting from the
- * generator, generator lookup by namespace, package-manager install, the conflicter.
+ * generator, generator lookup by namespace, package-manager install.
  * `test/environment.test.ts` checks that the output equals yeoman-environment's.
  */
 
@@ -63,10 +72,19 @@ export class MinimalEnvironment extends EventEmitter {
   readonly #package: { name: string; version: string };
 
   /** `pkg` stands for the generator's package.json (Yeoman names its config storage after it). */
-  constructor(options: { cwd: string; package: { name: string; version: string } }) {
+  readonly #landsIn?: string;
+  readonly #conflictAdapter?: any;
+  readonly #beforeCommit?: () => void;
+  /** What the conflicter decided per file, relative to `landsIn`. */
+  readonly decisions = new Map<string, 'create' | 'force' | 'skip' | 'identical'>();
+
+  constructor(options: { cwd: string; package: { name: string; version: string }; landsIn?: string; conflictAdapter?: unknown; beforeCommit?: () => void }) {
     super();
     this.cwd = this.logCwd = options.cwd;
     this.#package = options.package;
+    this.#landsIn = options.landsIn;
+    this.#conflictAdapter = options.conflictAdapter;
+    this.#beforeCommit = options.beforeCommit;
     this.sharedFs.setMaxListeners(0);
   }
 
@@ -146,10 +164,33 @@ export class MinimalEnvironment extends EventEmitter {
           this.sharedFs.removeListener('change', onChange);
           this.#queueCommit();
         };
+        if (this.#landsIn) await this.#resolveConflicts(this.#landsIn);
+        this.#beforeCommit?.();
         this.sharedFs.on('change', onChange);
         await this.sharedFs.pipeline({ filter: isFilePending }, createCommitTransform());
       },
       { once: 'write memory fs to disk' },
     );
+  }
+
+  /** Yeoman's Conflicter over every pending file, at the path where it lands; nothing is written. */
+  async #resolveConflicts(landsIn: string): Promise<void> {
+    // regenerate: an identical file keeps its status, so it is told apart from one the user skipped.
+    const conflicter = new Conflicter(this.#conflictAdapter, { cwd: landsIn, regenerate: true, customizeActions: this.#conflictAdapter?.customizeActions });
+    const files = this.sharedFs.all().filter(isFilePending);
+    for (const file of files) {
+      const rendered = file.path;
+      const rel = relative(this.cwd, rendered);
+      file.path = join(landsIn, rel);
+      try {
+        const decided = (await conflicter.checkForCollision(file as never)) as any;
+        const status = decided.conflicter === 'diff' ? 'skip' : decided.conflicter;
+        for (const key of ['conflicter', 'changesDetected', 'binary', 'conflicterChanges', 'fileModeChanges', 'conflicterData']) delete decided[key];
+        this.decisions.set(rel.split('\\').join('/'), status);
+        if (status !== 'create' && status !== 'force') clearFileState(file);
+      } finally {
+        file.path = rendered;
+      }
+    }
   }
 }

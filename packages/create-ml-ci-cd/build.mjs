@@ -31,13 +31,12 @@ const STUBS = {
   'lodash-es?namespace': ['default'],
   // mem-fs-editor's copy, copyTpl, delete and dump (globs, binary detection, common paths): the
   // generator only writes (`this.fs.write`), and upgrade merges with its own code.
+  // (@yeoman/conflicter's binary detection needs isbinaryfile and textextensions: not stubbed.)
   tinyglobby: ['glob', 'globSync', 'isDynamicPattern'],
   multimatch: ['default'],
-  minimatch: ['minimatch'],
+  minimatch: ['minimatch', 'Minimatch'],
   'normalize-path': ['default'],
   commondir: ['default'],
-  isbinaryfile: ['isBinaryFileSync'],
-  textextensions: ['default'],
   binaryextensions: ['default'],
   // mem-fs-editor's extendJSON and yeoman-generator's --help table.
   'deep-extend': ['default'],
@@ -45,7 +44,7 @@ const STUBS = {
 };
 
 /** Must not reach the bundle: generators/app/environment.ts replaces yeoman-environment. */
-const FORBIDDEN = ['yeoman-environment', 'fly-import', '@npmcli/arborist', '@yeoman/adapter', '@yeoman/conflicter', 'ora'];
+const FORBIDDEN = ['yeoman-environment', 'fly-import', '@npmcli/arborist', '@yeoman/adapter', 'ora'];
 
 /**
  * Source edits, each checked to apply: module-relative reads that would find the wrong file (or

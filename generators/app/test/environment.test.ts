@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { features, normalizeAnswers } from '@create-ml-ci-cd/core';
 import { MinimalEnvironment } from '../environment.js';
 import AppGenerator, { type AppOptions } from '../index.js';
-import { runGenerator } from '../run.js';
+import { ConflictsError, runGenerator, type Expand } from '../run.js';
 
 const templatesDir = fileURLToPath(new URL('../../../templates', import.meta.url));
 const temp = () => mkdtempSync(join(tmpdir(), 'cmlcicd-env-'));
@@ -101,5 +101,49 @@ describe('MinimalEnvironment', () => {
   it('fails loudly on what it leaves out: prompting and composing', async () => {
     await expect(run({ async prompting() { await this.prompt([{ type: 'input', name: 'x', message: 'x?' }]); } })).rejects.toThrow(/asks in the CLI/);
     await expect(run({ async initializing() { await this.composeWith('other:app'); } })).rejects.toThrow(/composeWith is not supported/);
+  });
+});
+
+describe("runGenerator with a target: Yeoman's conflicter decides before anything is committed", () => {
+  const options = { answers: normalizeAnswers({ name: 'demo' }), templatesDir, version: '1.2.3' };
+  async function withEdits() {
+    const target = temp();
+    await runGenerator(target, options);
+    writeFileSync(join(target, 'README.md'), 'mine\n');
+    writeFileSync(join(target, 'notes.txt'), 'keep\n');
+    return target;
+  }
+
+  it('refuse: lists the differing files and commits nothing; identical ones are not conflicts', async () => {
+    const target = await withEdits();
+    const staging = temp();
+    const refused = runGenerator(staging, options, { target, onConflict: 'refuse' });
+    await expect(refused).rejects.toBeInstanceOf(ConflictsError);
+    await expect(refused).rejects.toMatchObject({ files: ['README.md'] });
+    expect(tree(staging)).toEqual({});
+  });
+
+  it('overwrite: commits the created and differing files only, and reports each', async () => {
+    const target = await withEdits();
+    rmSync(join(target, 'src/train.py'));
+    const staging = temp();
+    const report = await runGenerator(staging, options, { target, onConflict: 'overwrite' });
+    expect(report.overwritten).toEqual(['README.md']);
+    expect(report.created).toEqual(['src/train.py']);
+    expect(report.kept).toEqual([]);
+    expect(report.identical.length).toBeGreaterThan(5);
+    expect(Object.keys(tree(staging)).sort()).toEqual(['README.md', 'src/train.py']);
+  });
+
+  it('ask: the question goes to the expand prompt with Yeoman\'s choices plus "skip all"', async () => {
+    const target = await withEdits();
+    const asked: { message: string; keys: string[] }[] = [];
+    const expand: Expand = async (q) => {
+      asked.push({ message: q.message, keys: q.choices.map((c) => c.key) });
+      return 'skip';
+    };
+    const report = await runGenerator(temp(), options, { target, onConflict: 'ask', io: { expand, print: () => {} } });
+    expect(asked).toEqual([{ message: 'Overwrite README.md?', keys: ['y', 'n', 'a', 's', 'd', 'x'] }]);
+    expect(report.kept).toEqual(['README.md']);
   });
 });

@@ -26,7 +26,8 @@ export function createFlags(): FlagSpec[] {
     { flag: 'install', type: 'boolean', negatable: true, help: 'create .venv and install the dependencies now (default: no)' },
     { flag: 'answers', type: 'string', value: '<file.json>', help: 'read answers from a JSON file (flags win over it)' },
     { flag: 'yes', short: 'y', type: 'boolean', help: 'ask nothing: use flags, the answers file and defaults' },
-    { flag: 'force', type: 'boolean', help: 'write into a non-empty directory (overwrites files it generates; deletes nothing)' },
+    { flag: 'force', type: 'boolean', help: 'write into a non-empty directory: asks per file that differs (in a terminal), refuses listing them otherwise; deletes nothing' },
+    { flag: 'overwrite', type: 'boolean', help: 'as --force, but overwrite the files that differ without asking' },
     { flag: 'help', short: 'h', type: 'boolean', help: 'show this help' },
     { flag: 'version', short: 'v', type: 'boolean', help: 'show the version' },
   ];
@@ -41,6 +42,8 @@ export interface ParsedCreate {
   answersFile?: string;
   yes: boolean;
   force: boolean;
+  /** Overwrite conflicting files without asking (implies --force). */
+  overwrite: boolean;
   help: boolean;
   version: boolean;
 }
@@ -97,6 +100,7 @@ export function parseCreateArgs(argv: string[]): ParsedCreate {
     answersFile: values.answers as string | undefined,
     yes: values.yes === true,
     force: values.force === true,
+    overwrite: values.overwrite === true,
     help: values.help === true,
     version: values.version === true,
   };

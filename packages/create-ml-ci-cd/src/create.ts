@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { EXIT, RECORD_FILE, UserError, normalizeAnswers, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
 import { helpText, createFlags, parseCreateArgs } from './args.js';
 import { readAnswersFile } from './answers-file.js';
 import { install, installPlan, pythonForInstall, runSteps, commandLine } from './install.js';
 import { upgradeCommand } from './launcher.js';
 import { cleanupOnSignal, templatesDir, version } from './runtime.js';
+import type { Expand, OnConflict, WriteReport } from '@create-ml-ci-cd/generator-app/run';
 import { out } from './style.js';
 
 const DEFAULT_NAME = 'my-model';
@@ -77,10 +78,11 @@ function checkTarget(target: string, force: boolean): boolean {
 }
 
 /**
- * Render into a temporary sibling directory, so the project appears complete or not at all.
- * Returns the files that replaced existing ones (only with --force).
+ * Render into a temporary sibling directory, so the project appears complete or not at all. Into
+ * an existing directory, Yeoman's conflicter decides per file first (`onConflict`): only created
+ * and overwritten files reach the staging directory. Returns what happened to each file.
  */
-async function writeProject(target: string, answers: Answers, intoExisting: boolean, hooks: CreateHooks): Promise<string[]> {
+async function writeProject(target: string, answers: Answers, intoExisting: boolean, onConflict: OnConflict, hooks: CreateHooks): Promise<WriteReport> {
   const parent = dirname(target);
   try {
     mkdirSync(parent, { recursive: true });
@@ -98,11 +100,23 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
   // maxRetries: a write still in flight when a signal arrives can make one pass fail with ENOTEMPTY.
   const removeStaging = () => rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
   const release = cleanupOnSignal(removeStaging);
-  const overwritten: string[] = [];
+  let report: WriteReport;
   try {
     // Yeoman and the templates engine load here, not with the flags: --help and --version never need them.
-    const { runGenerator } = await import('@create-ml-ci-cd/generator-app/run');
-    await runGenerator(staging, { answers, templatesDir, version });
+    const { runGenerator, ConflictsError } = await import('@create-ml-ci-cd/generator-app/run');
+    const io =
+      onConflict === 'ask'
+        ? { expand: (await import('./prompts.js')).askConflict as Expand, print: (text: string) => void process.stdout.write(text), added: out.green, removed: out.red }
+        : undefined;
+    try {
+      report = await runGenerator(staging, { answers, templatesDir, version }, { target, onConflict, io });
+    } catch (error) {
+      if (!(error instanceof ConflictsError)) throw error;
+      const shown = error.files.slice(0, 3).join(', ') + (error.files.length > 3 ? ` and ${error.files.length - 3} more` : '');
+      throw new UserError(
+        `${showPath(target)}: ${error.files.length} existing file${error.files.length === 1 ? '' : 's'} would be overwritten (${shown}). Pass --overwrite to replace them, run in a terminal to choose per file, or choose another directory.`,
+      );
+    }
     await hooks.rendered?.(staging);
     try {
       if (intoExisting) {
@@ -110,7 +124,6 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
           if (!entry.isFile()) continue;
           const from = join(entry.parentPath, entry.name);
           const to = join(target, relative(staging, from));
-          if (existsSync(to)) overwritten.push(relative(target, to).split(sep).join('/'));
           mkdirSync(dirname(to), { recursive: true });
           renameSync(from, to);
         }
@@ -133,7 +146,7 @@ async function writeProject(target: string, answers: Answers, intoExisting: bool
     removeStaging();
     release();
   }
-  return overwritten.sort();
+  return report;
 }
 
 function run(command: string, args: string[], cwd: string) {
@@ -183,7 +196,7 @@ export async function create(argv: string[], hooks: CreateHooks = {}): Promise<n
 
   let git = parsed.git;
   let install_ = parsed.install;
-  let force = parsed.force;
+  let force = parsed.force || parsed.overwrite;
   // Validate what was given before asking anything, so a bad flag fails fast.
   if (raw.name !== undefined) normalizeAnswers(raw, parsed.answersFile ?? 'options');
   const interactive = process.stdin.isTTY === true && !parsed.yes;
@@ -206,10 +219,13 @@ export async function create(argv: string[], hooks: CreateHooks = {}): Promise<n
   const intoExisting = checkTarget(target, force);
   // Before anything is written: --install needs the project's Python (or uv to find one).
   const python = install_ ? pythonForInstall(answers) : undefined;
-  const overwritten = await writeProject(target, answers, intoExisting, hooks);
+  const onConflict: OnConflict = parsed.overwrite ? 'overwrite' : prompts ? 'ask' : 'refuse';
+  const report = await writeProject(target, answers, intoExisting, onConflict, hooks);
   const shown = relative(process.cwd(), target) || '.';
   console.log(`${out.green('Created')} ${out.bold(answers.name)} in ${shown === '.' ? 'the current directory' : shown}${answers.features.length ? ` with ${answers.features.join(', ')}` : ''}.`);
-  if (overwritten.length) console.log(`Overwrote ${overwritten.length} existing file${overwritten.length === 1 ? '' : 's'} (--force): ${overwritten.join(', ')}`);
+  const files = (n: number) => `${n} existing file${n === 1 ? '' : 's'}`;
+  if (report.overwritten.length) console.log(`Overwrote ${files(report.overwritten.length)}: ${report.overwritten.join(', ')}`);
+  if (report.kept.length) console.log(`Kept ${files(report.kept.length)} unchanged: ${report.kept.join(', ')}`);
 
   if (git ?? true) console.log(gitInit(target));
   const cd = shown === '.' ? [] : [`cd ${JSON.stringify(shown).slice(1, -1).includes(' ') ? JSON.stringify(shown) : shown}`];

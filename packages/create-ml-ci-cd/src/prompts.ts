@@ -1,5 +1,8 @@
-import { checkbox, confirm, input, select } from '@inquirer/prompts';
+import { checkbox, confirm, expand, input, select } from '@inquirer/prompts';
 import { allOptions, features, normalizeAnswers, type Answers, type OptionSpec, type RawAnswers } from '@create-ml-ci-cd/core';
+
+/** Yeoman's conflicter asks "Overwrite <file>?" through this (generators/app/adapter.ts). */
+export const askConflict = expand;
 
 /** A non-empty target: cancel (the default), or write into it as --force does. */
 export async function askNonEmpty(shown: string): Promise<boolean> {
@@ -8,7 +11,7 @@ export async function askNonEmpty(shown: string): Promise<boolean> {
     default: false,
     choices: [
       { value: false, name: 'Cancel' },
-      { value: true, name: 'Write into it (replaces the files it generates, deletes nothing)' },
+      { value: true, name: 'Write into it (asks before replacing a file that differs, deletes nothing)' },
     ],
   });
 }

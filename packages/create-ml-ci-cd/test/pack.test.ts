@@ -3,7 +3,7 @@
 // and must not reach a stubbed dependency (STUBS in build.mjs), which would print
 // "stubbed dependency" on stderr. Needs the build (Nx's test target depends on it).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +135,20 @@ describe('the packed create-ml-ci-cd', { timeout: 120_000 }, () => {
       for (const path of written) expect(readFileSync(join(cwd, 'demo', path)).equals(rendered.get(path)!), path).toBe(true);
     });
   }
+
+  // The conflicter's path (binary detection, diff) runs from the bundle, and no stub is reached.
+  it('settles --force conflicts through Yeoman\'s conflicter, as the repo build does', () => {
+    const cwd = temp();
+    expect(run(packedBin, ['demo', '--yes', '--no-git'], cwd).status).toBe(0);
+    writeFileSync(join(cwd, 'demo/README.md'), 'mine\n');
+    const refused = run(packedBin, ['demo', '--yes', '--no-git', '--force'], cwd);
+    expect(refused.status).toBe(EXIT.usage);
+    expect(refused.stderr).toContain('1 existing file would be overwritten (README.md)');
+    expect(readFileSync(join(cwd, 'demo/README.md'), 'utf8')).toBe('mine\n');
+    const overwritten = run(packedBin, ['demo', '--yes', '--no-git', '--overwrite'], cwd);
+    expect(overwritten.status, overwritten.stderr).toBe(0);
+    expect(overwritten.stdout).toContain('Overwrote 1 existing file: README.md');
+  });
 
   it('reports a user error the same way', () => {
     const args = ['demo', '--python', '2.7', '--yes'];
