@@ -5,3 +5,4 @@ export { RECORD_FILE, outputPath, projectRecord, renderProject, templateContext,
 export { action, other, pin, versions } from './versions.js';
 export { lockPath, normalizeName, renderLock, requirementPins } from './lock.js';
 export { findPython, probePython, type FoundPython } from './python.js';
+export { ciNames, ciProvider, ciProviders, defaultCi, rendersFor, type CiName, type CiProviderDef } from './ci/index.js';

@@ -1,3 +1,4 @@
+import { ciNames, ciProvider, defaultCi, type CiName } from './ci/index.js';
 import { features } from './features/index.js';
 import { UserError } from './errors.js';
 import { pythonKeywords, stdlibModules } from './python-names.js';
@@ -10,6 +11,8 @@ export interface Answers {
   python: string;
   /** What installs the dependencies, locally and in every workflow. */
   packageManager: PackageManager;
+  /** Which CI provider's files the project gets (ci/index.ts). Records from before it existed mean github. */
+  ci: CiName;
   /** When retrain.yml runs on its own: a five-field cron expression in UTC. */
   retrainCron: string;
   /** Enabled optional features, in registry order. */
@@ -28,7 +31,7 @@ export type PackageManager = (typeof packageManagers)[number];
 /** What flags, an answers file or prompts may say before normalization; anything may be missing or wrong. */
 export type RawAnswers = Record<string, unknown>;
 
-const baseKeys = ['name', 'description', 'python', 'packageManager', 'retrainCron', 'features'] as const;
+const baseKeys = ['name', 'description', 'python', 'packageManager', 'ci', 'retrainCron', 'features'] as const;
 
 /** Keys a raw answers object may have: the base answers, one boolean per feature, and feature options. */
 export function answerKeys(): string[] {
@@ -181,6 +184,12 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
   if (!packageManagers.includes(packageManager))
     throw new UserError(`${from(source)}unsupported package manager ${show(packageManager)} (${label('packageManager', source)}): use ${packageManagers.join(' or ')}.`);
 
+  const ci = (expect<string>('ci', raw.ci, 'string', source) ?? defaultCi) as CiName;
+  if (!ciNames.includes(ci)) throw new UserError(`${from(source)}unknown CI provider ${show(ci)} (${label('ci', source)}): use ${ciNames.join(' or ')}.`);
+  for (const image of ciProvider(ci).images?.(python) ?? [])
+    if (!Object.hasOwn(versions.other, image))
+      throw new UserError(`${from(source)}${ciProvider(ci).label} (${label('ci', source)}) with Python ${python} needs the image ${image}, whose digest versions.json does not have yet; use another --python (default ${versions.python.default}).`);
+
   const retrainCronRaw = expect<string>('retrainCron', raw.retrainCron, 'string', source);
   const retrainCron = retrainCronRaw === undefined ? defaultRetrainCron : validateCron(retrainCronRaw, source);
 
@@ -205,7 +214,7 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
       if (!Object.hasOwn(versions.other, image))
         throw new UserError(`${source}: ${f.name} with Python ${python} needs the base image ${image}, whose digest versions.json does not have yet; use another --python (default ${versions.python.default}).`);
 
-  const answers: Answers = { name, description, python, packageManager, retrainCron, features: [...enabled] };
+  const answers: Answers = { name, description, python, packageManager, ci, retrainCron, features: [...enabled] };
   for (const f of features) {
     for (const o of f.options ?? []) {
       const value = expect<string>(o.key, raw[o.key], 'string', source);

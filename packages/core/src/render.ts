@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
+import { ciProvider, rendersFor } from './ci/index.js';
 import { dvcLogin } from './features/dvc.js';
 import { feature, features } from './features/index.js';
 import { lockPath, renderLock } from './lock.js';
@@ -94,7 +95,7 @@ function renderTemplate(template: string, context: ejs.Data, options: ejs.Option
 
 /**
  * Render the whole project in memory: `templates/base` plus `templates/<feature>` for each enabled
- * feature (`templates/_partials` holds what templates include). Files ending in `.ejs` are rendered; everything else (data, binaries) is copied byte for
+ * feature, then the CI provider's layer (`templates/gitlab`), each without the files other providers own (`templates/_partials` holds what templates include). Files ending in `.ejs` are rendered; everything else (data, binaries) is copied byte for
  * byte; each `requirements*.txt` is followed by its `requirements*.lock`. Returns output path -> contents, sorted by path.
  */
 export function renderProject(answers: Answers, templatesDir: string, version: string): Map<string, Buffer> {
@@ -102,10 +103,14 @@ export function renderProject(answers: Answers, templatesDir: string, version: s
   // Steps several files share (`include('python-env.yml.ejs', {...})`); never rendered on their own.
   const partials = join(templatesDir, '_partials');
   const out = new Map<string, Buffer>();
-  for (const layer of ['base', ...answers.features]) {
+  // The CI provider's own layer comes last; any layer's file that another provider owns (`.github/`
+  // for GitLab projects) is left out.
+  const providerLayer = ciProvider(answers.ci).layer;
+  for (const layer of ['base', ...answers.features, ...(providerLayer ? [providerLayer] : [])]) {
     const root = join(templatesDir, layer);
     for (const file of listFiles(root)) {
       const target = outputPath(file);
+      if (!rendersFor(answers.ci, target)) continue;
       if (out.has(target)) throw new Error(`templates/${layer}/${file} collides with another layer's ${target}`);
       const source = readFileSync(join(root, file));
       out.set(

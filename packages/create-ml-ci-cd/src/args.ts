@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError, defaultRetrainCron, features, packageManagers, versions } from '@create-ml-ci-cd/core';
+import { UserError, ciProviders, defaultCi, defaultRetrainCron, features, packageManagers, versions } from '@create-ml-ci-cd/core';
 
 /** `dvcRemote` -> `dvc-remote` */
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -22,6 +22,7 @@ export function createFlags(): FlagSpec[] {
     { flag: 'description', answer: 'description', type: 'string', value: '<text>', help: 'one-line description' },
     { flag: 'python', answer: 'python', type: 'string', value: '<version>', help: `Python version: ${versions.python.supported.join(', ')} (default ${versions.python.default})` },
     { flag: 'package-manager', answer: 'packageManager', type: 'string', value: '<name>', help: `what installs the dependencies, locally and in CI: ${packageManagers.join(' or ')} (default ${packageManagers[0]}, about 3x faster)` },
+    { flag: 'ci', answer: 'ci', type: 'string', value: '<provider>', help: `CI provider: ${ciProviders.map((p) => `${p.name} (${p.label})`).join(' or ')} (default ${defaultCi})` },
     { flag: 'retrain-cron', answer: 'retrainCron', type: 'string', value: '<cron>', help: `when the retraining workflow runs, in UTC (default "${defaultRetrainCron}": Mondays 06:00)` },
     ...features.flatMap((f): FlagSpec[] => [
       { flag: f.name, answer: f.name, type: 'boolean', negatable: true, help: f.label },

@@ -1,5 +1,5 @@
 import { checkbox, confirm, input, select } from '@inquirer/prompts';
-import { defaultDescription, features, packageManagers, validateName, versions, type RawAnswers } from '@create-ml-ci-cd/core';
+import { ciProviders, defaultCi, defaultDescription, features, packageManagers, validateName, versions, type RawAnswers } from '@create-ml-ci-cd/core';
 
 /** A non-empty target: cancel (the default), or write into it as --force does. */
 export async function askNonEmpty(shown: string): Promise<boolean> {
@@ -50,6 +50,8 @@ export async function askMissing(raw: RawAnswers, steps: { git?: boolean; instal
         { value: 'pip', name: 'pip (for pip-only package mirrors)' },
       ] satisfies { value: (typeof packageManagers)[number]; name: string }[],
     });
+  if (answers.ci === undefined)
+    answers.ci = await select({ message: 'CI provider:', default: defaultCi, choices: ciProviders.map((p) => ({ value: p.name, name: p.label })) });
   const featureGiven = answers.features !== undefined || features.some((f) => answers[f.name] !== undefined);
   if (features.length > 0 && !featureGiven)
     answers.features = await checkbox({
