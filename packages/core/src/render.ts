@@ -53,7 +53,7 @@ export function templateContext(answers: Answers, version: string) {
     other,
     pythonVersions: versions.python.supported,
     requirements: [...new Set(features.filter((f) => enabled.has(f.name)).flatMap((f) => f.requirements ?? []))],
-    gitignore: features.filter((f) => enabled.has(f.name)).flatMap((f) => f.gitignore ?? []),
+    gitignore: [...features.filter((f) => enabled.has(f.name)).flatMap((f) => f.gitignore ?? []), ...(ciProvider(answers.ci).gitignore ?? [])],
   };
 }
 

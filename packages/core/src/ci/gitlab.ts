@@ -9,5 +9,8 @@ export const gitlab = {
   label: 'GitLab CI',
   owns: (path: string) => path === '.gitlab-ci.yml' || path.startsWith('.gitlab/'),
   layer: 'gitlab',
+  // The dependency cache the jobs keep in the project directory (GitLab caches only paths inside
+  // it), and gitlab-ci-local's state when the pipeline is run locally.
+  gitignore: ['/.cache/', '/.gitlab-ci-local/'],
   images: (python: string) => [`python:${python}-slim`],
 } as const satisfies CiProviderDef;

@@ -15,6 +15,8 @@ export interface CiProviderDef {
   owns: (path: string) => boolean;
   /** `templates/<layer>`: rendered after base and the features, only for this provider. */
   layer?: string;
+  /** Lines added to the generated .gitignore (after the features' lines). */
+  gitignore?: string[];
   /** Base images the provider's jobs run in, for the given Python (must be in versions.json `other`). */
   images?: (python: string) => string[];
 }

@@ -22,7 +22,8 @@ from pathlib import Path
 def main() -> int:
     out = Path(sys.argv[1])
     ref = urllib.parse.quote(os.environ["CI_DEFAULT_BRANCH"], safe="")
-    url = f"{os.environ['CI_API_V4_URL']}/projects/{os.environ['CI_PROJECT_ID']}/jobs/artifacts/{ref}/download?job=promote"
+    project = f"{os.environ['CI_API_V4_URL']}/projects/{os.environ['CI_PROJECT_ID']}"
+    url = f"{project}/jobs/artifacts/{ref}/download?job=promote"
     request = urllib.request.Request(url, headers={"JOB-TOKEN": os.environ["CI_JOB_TOKEN"]})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:

@@ -2,7 +2,7 @@
 
 GitLab's CI_JOB_TOKEN cannot write notes, so this needs a project access token (Reporter role,
 `api` scope) in the masked, protected CI/CD variable MODEL_REPORT_TOKEN. Without it the report
-stays an artifact of the job, and the job log says so. Exit 0 in both cases; 1 when GitLab refused.
+stays an artifact of the job, and says so. Exit 0 in both cases; 1 when GitLab refused.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -21,7 +20,8 @@ MARKER = "<!-- create-ml-ci-cd:model-report -->"
 def api(method: str, path: str, token: str, body: dict | None = None) -> object:
     url = f"{os.environ['CI_API_V4_URL']}/projects/{os.environ['CI_PROJECT_ID']}{path}"
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers={"PRIVATE-TOKEN": token, "Content-Type": "application/json"})
+    headers = {"PRIVATE-TOKEN": token, "Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
 
@@ -30,7 +30,10 @@ def main() -> int:
     report = Path(sys.argv[1])
     token = os.environ.get("MODEL_REPORT_TOKEN", "")
     if not token:
-        print(f"No MODEL_REPORT_TOKEN variable: the report is not posted; it is the job artifact {report}.")
+        note = "No MODEL_REPORT_TOKEN variable: this report is not posted on the merge request; it is this job's artifact."
+        with report.open("a", encoding="utf-8") as out:
+            out.write(f"\n_{note} (README: \"GitLab CI\")_\n")
+        print(note)
         return 0
     body = report.read_text(encoding="utf-8")
     notes = f"/merge_requests/{os.environ['CI_MERGE_REQUEST_IID']}/notes"
