@@ -30,9 +30,9 @@ def main() -> int:
     report = Path(sys.argv[1])
     token = os.environ.get("MODEL_REPORT_TOKEN", "")
     if not token:
-        note = "No MODEL_REPORT_TOKEN variable: this report is not posted on the merge request; it is this job's artifact."
+        note = "No MODEL_REPORT_TOKEN variable: not posted on the merge request; this report is the job's artifact."
         with report.open("a", encoding="utf-8") as out:
-            out.write(f"\n_{note} (README: \"GitLab CI\")_\n")
+            out.write(f'\n_{note} (README: "GitLab CI")_\n')
         print(note)
         return 0
     body = report.read_text(encoding="utf-8")
