@@ -14,6 +14,11 @@ describe('normalizeAnswers', () => {
     });
   });
 
+  it('reads a record from before --ci (no "ci" key) as a GitHub project', () => {
+    const old = { name: 'demo', description: 'd', python: '3.12', packageManager: 'pip', retrainCron: '0 6 * * 1', features: ['dvc'] };
+    expect(normalizeAnswers(old, '.create-ml-ci-cd.json')).toMatchObject({ ...old, ci: 'github' });
+  });
+
   it.each([
     [{ name: 'demo', colour: 'red' }, /unknown key "colour"/],
     [{ name: 'demo', python: '3.9' }, /Unsupported Python version "3.9"/],
