@@ -72,10 +72,19 @@ const pipelines: Pipeline[] = [
       'model-report/report.md': ['<!-- create-ml-ci-cd:model-report -->', 'Regression gate: passed', 'No MODEL_REPORT_TOKEN variable'],
     },
   },
+  {
+    // A pipeline schedule without RETRAIN: only the drift check. (With RETRAIN=true the retrain job
+    // reads the champion through GitLab's API, which is not here.)
+    name: 'schedule',
+    prepare: async () => ({ CI_PIPELINE_SOURCE: 'schedule' }),
+    unset: [],
+    expect: ['drift'],
+    outputs: {},
+  },
 ];
 
 /**
- * Run the push and the merge-request pipeline with gitlab-ci-local's shell executor, each in a
+ * Run the push, merge-request and scheduled pipelines with gitlab-ci-local's shell executor, each in a
  * clone of the generated project (`--shell-isolation`: every job in its own copy, artifacts passed
  * between them as on GitLab). Jobs that need what is not here (id_tokens, a container engine, a
  * tracking server, a schedule) are excluded by their own rules: the result lists them as not run.
