@@ -30,6 +30,7 @@ function generatorInputs(s: Scenario): Input[] {
     ws('packages/create-ml-ci-cd/package.json'),
     ws(SCENARIOS_FILE),
     ws('packages/verify/src/tasks/**/*'),
+    ws('packages/verify/src/ci/**/*'),
     { env: 'CREATE_ML_CI_CD_TEMPLATES' },
     { runtime: 'node --version' },
   ];
