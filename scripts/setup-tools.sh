@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the external tools the verification suite uses into .tools/ at the
-# repo root: a venv with the pinned PyPI tools, Go-built tools, and shellcheck
+# repo root: a venv with the pinned PyPI tools, Go-built tools, and shellcheck and rsync
 # from Debian. Re-runnable; does nothing but print versions when up to date.
 #
 #   scripts/setup-tools.sh            # install or confirm
@@ -35,17 +35,21 @@ all_present() {
   [[ -x "$VENV/bin/moto_server" ]]
 }
 
-install_shellcheck() {
-  command -v shellcheck >/dev/null 2>&1 && return 0
-  command -v apt-get >/dev/null 2>&1 || die "shellcheck is missing and apt-get is not available; install shellcheck with your package manager."
+# Debian packages: shellcheck (lints the generated shell), rsync (gitlab-ci-local copies the
+# project into each job's directory with it).
+install_apt_tools() {
+  local missing=() tool
+  for tool in shellcheck rsync; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  [[ ${#missing[@]} == 0 ]] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "${missing[*]} missing and apt-get is not available; install ${missing[*]} with your package manager."
   local sudo=()
   if [[ "$(id -u)" != 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || die "shellcheck is missing; run as root or install it: apt-get install -y shellcheck"
+    command -v sudo >/dev/null 2>&1 || die "${missing[*]} missing; run as root or install: apt-get install -y ${missing[*]}"
     sudo=(sudo)
   fi
-  log "installing shellcheck from apt"
+  log "installing ${missing[*]} from apt"
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 install_python_tools() {
@@ -96,7 +100,7 @@ print_versions() {
 }
 
 mkdir -p "$BIN"
-install_shellcheck
+install_apt_tools
 if [[ $force == 0 && -f "$STAMP" && "$(cat "$STAMP")" == "$want_stamp" ]] && all_present; then
   log "up to date ($TOOLS)"
 else

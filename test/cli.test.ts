@@ -16,11 +16,22 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
       expect(tree).toContain(file);
     expect(tree.some((f) => f.startsWith('tests/'))).toBe(true);
     const record = readJson(join(project, '.create-ml-ci-cd.json'));
-    expect(record.answers).toEqual({ name: 'demo', description: 'Iris: "quoted" #1', python: versions.python.default, packageManager: 'uv', retrainCron: '0 6 * * 1', features: [] });
+    expect(record.answers).toEqual({ name: 'demo', description: 'Iris: "quoted" #1', python: versions.python.default, packageManager: 'uv', ci: 'github', retrainCron: '0 6 * * 1', features: [] });
     expect(record.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(existsSync(join(project, '.git'))).toBe(true);
     expect(result.stdout).toContain('Next steps');
     expect(readdirSync(cwd)).toEqual(['demo']); // no staging directory left behind
+  });
+
+  it('--ci gitlab --yes writes .gitlab-ci.yml and no .github/, and records the provider', async () => {
+    const cwd = tempDir();
+    const result = await cli(['demo', '--ci', 'gitlab', '--yes', '--no-git'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const tree = listTree(join(cwd, 'demo'));
+    expect(tree).toContain('.gitlab-ci.yml');
+    expect(tree.filter((f) => f.startsWith('.github/'))).toEqual([]);
+    expect(readJson(join(cwd, 'demo', '.create-ml-ci-cd.json')).answers.ci).toBe('gitlab');
+    expect(readFileSync(join(cwd, 'demo', 'README.md'), 'utf8')).toContain('## GitLab CI');
   });
 
   it('takes flags over the answers file over defaults', async () => {
@@ -72,6 +83,7 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     [['demo', '--bogus'], /Unknown option --bogus/],
     [['demo', '--python', '2.7'], /unsupported Python version "2.7" \(--python\): use one of 3\.11/],
     [["demo", "--package-manager", "npm"], /unsupported package manager "npm" \(--package-manager\): use uv or pip/],
+    [['demo', '--ci', 'jenkins'], /^create-ml-ci-cd: unknown CI provider "jenkins" \(--ci\): use github or gitlab\./],
     [['demo', '--git', '--no-git'], /Conflicting options/],
     [['a', 'b'], /Too many arguments/],
     [['demo', '--answers', 'missing.json'], /missing.json does not exist/],

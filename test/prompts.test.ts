@@ -25,6 +25,7 @@ describe('interactive prompts (real pseudo-terminal)', () => {
       ['Description', `\x15Typed at a prompt${ENTER}`],
       ['Python version', `${DOWN}${ENTER}`],
       ['Package manager', `${DOWN}${ENTER}`], // uv is first; pip below
+      ['CI provider', ENTER], // github, the default (GitLab needs a Python image digest 3.14 lacks)
       ['Optional features', ` ${ENTER}`], // space ticks the first feature
       ['DVC remote', `\x15../shared-store${ENTER}`], // the chosen feature's own option is asked too
       ['git repository', `n${ENTER}`],
@@ -35,6 +36,7 @@ describe('interactive prompts (real pseudo-terminal)', () => {
     expect(record.answers).toMatchObject({ name: 'iris-pty', description: 'Typed at a prompt' });
     expect(record.answers.python).not.toBe(versions.python.default); // moved off the default
     expect(record.answers.packageManager).toBe('pip');
+    expect(record.answers.ci).toBe('github');
     expect(record.answers.features).toEqual(['dvc']);
     expect(record.answers.dvcRemote).toBe('../shared-store');
     // The answer line names the chosen features; the full labels were shown once, in the list.
@@ -44,15 +46,15 @@ describe('interactive prompts (real pseudo-terminal)', () => {
 
   it('skips the prompts whose values came as flags', async () => {
     const cwd = tempDir();
-    const result = await inPty(cwd, ['flagged', '--description', 'from a flag', '--python', '3.11', '--package-manager', 'uv', '--no-dvc', '--no-git', '--no-install'], []);
+    const result = await inPty(cwd, ['flagged', '--description', 'from a flag', '--python', '3.11', '--package-manager', 'uv', '--ci', 'gitlab', '--no-dvc', '--no-git', '--no-install'], []);
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(result.stdout).not.toMatch(/Project name|Description:|Python version|Package manager|Optional features/);
+    expect(result.stdout).not.toMatch(/Project name|Description:|Python version|Package manager|CI provider|Optional features/);
     expect(readJson(join(cwd, 'flagged/.create-ml-ci-cd.json')).answers).toMatchObject({ description: 'from a flag', python: '3.11' });
   });
 
   it('rejects an invalid name at the prompt and asks again', async () => {
     const cwd = tempDir();
-    const result = await inPty(cwd, ['--no-git', '--no-install', '--python', '3.12', '--package-manager', 'uv', '--description', 'x', '--no-dvc'], [
+    const result = await inPty(cwd, ['--no-git', '--no-install', '--python', '3.12', '--package-manager', 'uv', '--ci', 'github', '--description', 'x', '--no-dvc'], [
       ['Project name', `\x15Bad Name${ENTER}`],
       ['Invalid project name', `\x15good-name${ENTER}`],
     ]);
@@ -77,7 +79,7 @@ describe('interactive prompts (real pseudo-terminal)', () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'taken'));
     writeFileSync(join(cwd, 'taken/notes.txt'), 'mine');
-    const result = await inPty(cwd, ['--no-git', '--no-install', '--python', '3.12', '--package-manager', 'uv', '--no-dvc'], [
+    const result = await inPty(cwd, ['--no-git', '--no-install', '--python', '3.12', '--package-manager', 'uv', '--ci', 'github', '--no-dvc'], [
       ['Project name', `\x15taken${ENTER}`],
       ['taken is not empty', `${DOWN}${ENTER}`],
       ['Description', ENTER],

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError, answerKeys, baseOptions, defaultDescription, features, normalizeAnswers, renderProject, validateName, versions, type Answers, type RawAnswers } from '../../packages/core/src/index.js';
+import { UserError, answerKeys, baseOptions, supports, defaultDescription, features, normalizeAnswers, renderProject, validateName, versions, type Answers, type RawAnswers } from '../../packages/core/src/index.js';
 import { parseCreateArgs } from '../../packages/create-ml-ci-cd/src/args.js';
 import { repoRoot, tempDir } from '../support/cli.js';
 import { MARK, acceptedOptionValues, checkSyntax, hostile, workflowParser, yamlProblems } from './support.js';
@@ -82,6 +82,9 @@ const validRawArb: fc.Arbitrary<RawAnswers> = fc
     // A Python whose base image has no digest in versions.json yet is refused with a feature that builds one.
     const python = raw.python;
     if (python && features.some((f) => enabled.has(f.name) && (f.baseImages?.(python) ?? []).some((i) => !Object.hasOwn(versions.other, i)))) delete result.python;
+    // A feature without jobs for the chosen CI provider is refused with it.
+    const ci = result.ci;
+    if (typeof ci === 'string' && features.some((f) => enabled.has(f.name) && !supports(f, ci))) delete result.ci;
     // An option is only valid with its feature on.
     for (const f of features) for (const o of f.options ?? []) if (enabled.has(f.name) && options[o.key] !== undefined) result[o.key] = options[o.key];
     return result;

@@ -1,5 +1,5 @@
 export { UserError, EXIT, jsonErrorMessage } from './errors.js';
-export { features, feature, featureCombinations, featureMatrix, interacts, isFeatureName, type Feature, type FeatureName } from './features/index.js';
+export { features, feature, featureCombinations, featureMatrix, interacts, isFeatureName, supports, type Feature, type FeatureName } from './features/index.js';
 export {
   allOptions,
   answerKeys,
@@ -24,3 +24,4 @@ export { RECORD_FILE, outputPath, projectRecord, renderProject, templateContext,
 export { action, other, pin, versions } from './versions.js';
 export { lockPath, normalizeName, renderLock, requirementPins } from './lock.js';
 export { findPython, probePython, type FoundPython } from './python.js';
+export { ciNames, ciProvider, ciProviders, defaultCi, rendersFor, type CiName, type CiProviderDef } from './ci/index.js';

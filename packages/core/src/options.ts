@@ -1,4 +1,5 @@
-import { features, isFeatureName, type FeatureName } from './features/index.js';
+import { ciProvider, ciProviders, defaultCi, type CiName } from './ci/index.js';
+import { features, isFeatureName, supports, type FeatureName } from './features/index.js';
 import { UserError } from './errors.js';
 import { pythonKeywords, stdlibModules } from './python-names.js';
 import { versions } from './versions.js';
@@ -10,6 +11,8 @@ export interface Answers {
   python: string;
   /** What installs the dependencies, locally and in every workflow. */
   packageManager: PackageManager;
+  /** Which CI provider's files the project gets (ci/index.ts). Records from before it existed mean github. */
+  ci: CiName;
   /** When retrain.yml runs on its own: a five-field cron expression in UTC. */
   retrainCron: string;
   /** Enabled optional features, in registry order. */
@@ -120,6 +123,18 @@ export const baseOptions = [
     default: packageManagers[0],
     // Every workflow's install steps differ.
     verify: packageManagers.slice(1),
+  },
+  {
+    key: 'ci',
+    type: 'choice',
+    noun: 'CI provider',
+    help: 'CI provider',
+    prompt: 'CI provider:',
+    valueName: '<provider>',
+    choices: ciProviders.map((p) => ({ value: p.name, label: p.label })),
+    default: defaultCi,
+    // Each provider gets its own scenarios, with no feature and with every one (packages/verify/src/ci).
+    verify: [],
   },
   {
     key: 'retrainCron',
@@ -321,11 +336,17 @@ export function normalizeAnswers(raw: RawAnswers, source = 'answers'): Answers {
   }
   enabled = new Set(features.filter((f) => enabled.has(f.name)).map((f) => f.name));
   const python = answers.python;
+  const ci = ciProvider(answers.ci);
+  for (const image of ci.images?.(python) ?? [])
+    if (!Object.hasOwn(versions.other, image))
+      throw new UserError(`${from(source)}${ci.label} (${label('ci', source)}) with Python ${python} needs the image ${image}, whose digest versions.json does not have yet; use another --python (default ${versions.python.default}).`);
   for (const f of features.filter((f) => enabled.has(f.name)))
     for (const image of f.baseImages?.(python) ?? [])
       if (!Object.hasOwn(versions.other, image))
         throw new UserError(`${source}: ${f.name} with Python ${python} needs the base image ${image}, whose digest versions.json does not have yet; use another --python (default ${versions.python.default}).`);
   answers.features = [...enabled];
+  for (const f of features.filter((f) => enabled.has(f.name) && !supports(f, ci.name)))
+    throw new UserError(`${from(source)}${f.name} is not available with ${ci.label} yet (its jobs exist for ${f.providers!.join(', ')} only); drop --${f.name} or use --ci ${f.providers![0]}.`);
 
   for (const { option, feature } of allOptions().filter((o) => o.feature !== undefined)) {
     if (!enabled.has(feature!)) {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
+import { ciProvider, rendersFor } from './ci/index.js';
 import { feature, features, type Feature, type FeatureName } from './features/index.js';
 import { lockPath, renderLock } from './lock.js';
 import { importName, type Answers } from './options.js';
@@ -51,7 +52,7 @@ export function templateContext(answers: Answers, version: string) {
     other,
     pythonVersions: versions.python.supported,
     requirements: [...new Set(features.filter((f) => enabled.has(f.name)).flatMap((f) => f.requirements ?? []))],
-    gitignore: features.filter((f) => enabled.has(f.name)).flatMap((f) => f.gitignore ?? []),
+    gitignore: [...features.filter((f) => enabled.has(f.name)).flatMap((f) => f.gitignore ?? []), ...(ciProvider(answers.ci).gitignore ?? [])],
   };
 }
 
@@ -96,32 +97,38 @@ function renderTemplate(template: string, context: ejs.Data, options: ejs.Option
 
 /**
  * Render the whole project in memory: `templates/base` plus `templates/<feature>` for each enabled
- * feature (`templates/_partials` holds what templates include). Files ending in `.ejs` are rendered; everything else (data, binaries) is copied byte for
+ * feature, then the CI provider's layer (`templates/gitlab`), each without the files other providers own (`templates/_partials` holds what templates include). Files ending in `.ejs` are rendered; everything else (data, binaries) is copied byte for
  * byte; each `requirements*.txt` is followed by its `requirements*.lock`. Returns output path -> contents, sorted by path.
  */
 export function renderProject(answers: Answers, templatesDir: string, version: string): Map<string, Buffer> {
   // Steps several files share (`include('python-env.yml.ejs', {...})`); never rendered on their own.
   const partials = join(templatesDir, '_partials');
+  // The CI provider's own layer comes last; any layer's file that another provider owns (`.github/`
+  // for GitLab projects) is left out.
+  const providerLayer = ciProvider(answers.ci).layer;
+  const layers = ['base', ...answers.features, ...(providerLayer ? [providerLayer] : [])];
   const render = (path: string) => renderTemplate(readFileSync(path, 'utf8'), context, { filename: path, views: [partials], strict: false });
   const context = {
     ...templateContext(answers, version),
     /**
-     * A named place in a shared template (`<%- slot('readme-upgrades') %>`) that each enabled
-     * feature fills from its own folder, `templates/<feature>/_slots/<name>.ejs`, in registry
-     * order: a feature's section of a shared file lives with the feature.
+     * A named place in a shared template (`<%- slot('readme-generated') %>`) that each enabled
+     * feature, then the CI provider's layer, fills from its own folder, `templates/<layer>/_slots/<name>.ejs`,
+     * in that order: a feature's (or provider's) section of a shared file lives with it.
      */
     slot: (name: string) =>
-      answers.features
+      layers
+        .slice(1)
         .map((f) => join(templatesDir, f, SLOTS, `${name}.ejs`))
         .filter((path) => existsSync(path))
         .map(render)
         .join(''),
   };
   const out = new Map<string, Buffer>();
-  for (const layer of ['base', ...answers.features]) {
+  for (const layer of layers) {
     const root = join(templatesDir, layer);
     for (const file of listFiles(root).filter((f) => !f.startsWith(`${SLOTS}/`))) {
       const target = outputPath(file);
+      if (!rendersFor(answers.ci, target)) continue;
       if (out.has(target)) throw new Error(`templates/${layer}/${file} collides with another layer's ${target}`);
       out.set(target, file.endsWith('.ejs') ? Buffer.from(render(join(root, file))) : readFileSync(join(root, file)));
     }

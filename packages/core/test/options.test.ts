@@ -8,9 +8,15 @@ describe('normalizeAnswers', () => {
       description: 'A machine-learning project with CI/CD',
       python: versions.python.default,
       packageManager: 'uv',
+      ci: 'github',
       retrainCron: '0 6 * * 1',
       features: [],
     });
+  });
+
+  it('reads a record from before --ci (no "ci" key) as a GitHub project', () => {
+    const old = { name: 'demo', description: 'd', python: '3.12', packageManager: 'pip', retrainCron: '0 6 * * 1', features: ['dvc'] };
+    expect(normalizeAnswers(old, '.create-ml-ci-cd.json')).toMatchObject({ ...old, ci: 'github' });
   });
 
   it.each([
@@ -24,6 +30,8 @@ describe('normalizeAnswers', () => {
     [{ name: 'demo', description: 'two\nlines' }, /^answers: the description \("description"\) must be one line/],
     [{ name: 'demo', packageManager: 'UV' }, /unsupported package manager "UV"/],
     [{ name: 'demo', packageManager: true }, /"packageManager" must be a string/],
+    [{ name: 'demo', ci: 'jenkins' }, /^answers: unknown CI provider "jenkins" \("ci"\): use github or gitlab\.$/],
+    [{ name: 'demo', ci: 'gitlab', python: '3.14' }, /GitLab CI \("ci"\) with Python 3\.14 needs the image python:3\.14-slim/],
     [{ name: 'demo', retrainCron: '0 6 * *' }, /invalid retrain cron "0 6 \* \*": it has 4 fields, not 5/],
     [{ name: 'demo', retrainCron: '60 6 * * 1' }, /the minute must be between 0 and 59/],
     [{ name: 'demo', retrainCron: '0 6 * * MON' }, /day of week field "MON" is not a number/],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { RECORD_FILE, normalizeAnswers, outputPath, renderProject } from '../src/index.js';
+import { RECORD_FILE, features, normalizeAnswers, outputPath, renderProject } from '../src/index.js';
 
 const templates = fileURLToPath(new URL('../../../templates', import.meta.url));
 
@@ -99,5 +99,22 @@ describe('a template that throws', () => {
     writeFileSync(join(dir, 'base/broken.txt.ejs'), 'one\ntwo\n<%- noSuchHelper() %>\n');
     const answers = normalizeAnswers({ name: 'demo' });
     expect(() => renderProject(answers, dir, '1.2.3')).toThrow(/broken\.txt\.ejs:3[\s\S]*noSuchHelper is not defined/);
+  });
+});
+
+describe('CI providers', () => {
+  const all = features.map((f) => f.name);
+  it('renders .gitlab-ci.yml and nothing under .github/ for --ci gitlab, with any feature', () => {
+    for (const combo of [[], all]) {
+      const files = [...renderProject(normalizeAnswers({ name: 'demo', ci: 'gitlab', features: combo }), templates, '0.1.0').keys()];
+      expect(files).toContain('.gitlab-ci.yml');
+      expect(files.filter((f) => f.startsWith('.github/'))).toEqual([]);
+    }
+  });
+  it('renders no GitLab file for github, the default, and records the provider', () => {
+    const out = renderProject(normalizeAnswers({ name: 'demo', features: all }), templates, '0.1.0');
+    expect([...out.keys()].filter((f) => f === '.gitlab-ci.yml' || f.startsWith('.gitlab/'))).toEqual([]);
+    expect([...out.keys()]).toContain('.github/workflows/ml_pipeline.yml');
+    expect(JSON.parse(out.get('.create-ml-ci-cd.json')!.toString()).answers.ci).toBe('github');
   });
 });

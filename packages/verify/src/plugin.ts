@@ -4,6 +4,7 @@ import type { CreateNodesContextV2, CreateNodesResultV2, PostTasksExecutionConte
 import { discoverChecks, scenarios, targetsFor, verifyQuick, type Scenario, type TargetSpec } from './scenarios.js';
 import { writeSummary } from './summary.js';
 import { pythonProbeCommand } from './tasks/python.js';
+import { ciProvider } from './ci/index.js';
 
 /** The file the plugin is keyed on: the scenario definition. The projects come from the registry. */
 export const SCENARIOS_FILE = 'packages/verify/src/scenarios.ts';
@@ -21,6 +22,7 @@ function generatorInputs(s: Scenario): Input[] {
     ws('templates/base/**/*'),
     ws('templates/_partials/**/*'),
     ...s.features.map((f) => ws(`templates/${f}/**/*`)),
+    ...(s.ci === 'github' ? [] : [ws(`templates/${s.ci}/**/*`)]),
     ws('generators/**/*'),
     ws('packages/core/src/**/*'),
     ws('packages/create-ml-ci-cd/src/**/*'),
@@ -28,6 +30,7 @@ function generatorInputs(s: Scenario): Input[] {
     ws('packages/create-ml-ci-cd/package.json'),
     ws(SCENARIOS_FILE),
     ws('packages/verify/src/tasks/**/*'),
+    ws('packages/verify/src/ci/**/*'),
     { env: 'CREATE_ML_CI_CD_TEMPLATES' },
     { runtime: 'node --version' },
   ];
@@ -65,7 +68,7 @@ function inputsFor(s: Scenario, t: TargetSpec, all: TargetSpec[], checks: string
     case 'lint-workflows':
       return [...base, tools, { runtime: 'shellcheck --version' }];
     case 'run-workflow':
-      return [...base, tools, pythonRuntime(s), ws('verify/run-workflow.mjs'), ws('verify/actions/**/*')];
+      return [...base, tools, pythonRuntime(s), ...ciProvider(s.ci).runInputs.map(ws)];
     case 'verify': {
       const seen = new Map<string, Input>();
       for (const dep of all.filter((d) => d !== t)) for (const i of inputsFor(s, dep, all, checks, root)) seen.set(JSON.stringify(i), i);
@@ -93,7 +96,7 @@ const DESCRIPTIONS: Record<TargetSpec['kind'], string> = {
   train: 'python src/train.py in a copy of the project (quality gate included)',
   pytest: "The project's tests (pytest) and its ruff lint/format check",
   'lint-workflows': '@actions/workflow-parser, actionlint with shellcheck, zizmor --offline, hadolint',
-  'run-workflow': 'Run the generated workflows with act in host mode for push and pull_request',
+  'run-workflow': 'Run the generated pipelines locally: act in host mode (GitHub: push, pull_request) or gitlab-ci-local (GitLab: push, merge request)',
   check: 'A verify/checks script',
   verify: 'Every target of this scenario passed',
 };
@@ -124,7 +127,7 @@ export function scenarioProject(s: Scenario, checks: string[], root: string, qui
     name: s.project,
     root: `.verify/${s.project}`,
     projectType: 'application' as const,
-    tags: ['verify-scenario', s.lintOnly ? 'verify:lint-only' : 'verify:full', ...(quick ? ['verify:quick'] : []), ...s.features.map((f) => `feature:${f}`)],
+    tags: ['verify-scenario', `ci:${s.ci}`, s.lintOnly ? 'verify:lint-only' : 'verify:full', ...(quick ? ['verify:quick'] : []), ...s.features.map((f) => `feature:${f}`)],
     metadata: { description: s.about, scenario: s },
     targets: config,
   };

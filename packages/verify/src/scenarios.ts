@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseOptions, featureMatrix, features, kebab, versions } from '@create-ml-ci-cd/core';
+import { baseOptions, ciNames, defaultCi, featureMatrix, features, kebab, supports, versions } from '@create-ml-ci-cd/core';
 import { checksDir } from './root.js';
 
 /**
@@ -14,6 +14,8 @@ export interface Scenario {
   /** One line for `nx show project` and the summary. */
   about: string;
   features: string[];
+  /** The CI provider (`--ci`): which pipeline files lint-workflows and run-workflow check (ci/index.ts). */
+  ci: string;
   /** Flags for `create-ml-ci-cd <dir> --yes --no-git ...` (the rest of the answers are defaults). */
   args: string[];
   /** The project's Python setting (what its files say; the venv uses what the host has, see setup). */
@@ -42,7 +44,7 @@ export function comboId(combo: string[]): string {
 export function scenarios(): Scenario[] {
   const all = features.map((f) => f.name);
   const featureFlags = (names: string[]) => names.map((n) => `--${n}`);
-  const full = (s: Omit<Scenario, 'lintOnly' | 'quick'>, quick = true): Scenario => ({ ...s, lintOnly: false, quick });
+  const full = (s: Omit<Scenario, 'lintOnly' | 'quick' | 'ci'> & { ci?: string }, quick = true): Scenario => ({ ci: defaultCi, ...s, lintOnly: false, quick });
 
   const list: Scenario[] = featureMatrix().map((combo) =>
     full(
@@ -102,10 +104,28 @@ export function scenarios(): Scenario[] {
           features: [f.name],
           args: ['--name', `demo-${scheme}`, `--${f.name}`, `--${kebab(option.key)}`, url],
           python: versions.python.default,
+          ci: defaultCi,
           lintOnly: true,
           quick: true,
         });
       }
+    }
+  }
+
+  // Every other CI provider with no features and with every feature: the provider's own layer and
+  // each feature's jobs in it.
+  for (const ci of ciNames.filter((c) => c !== defaultCi)) {
+    for (const combo of [[], features.filter((f) => supports(f, ci)).map((f) => f.name)]) {
+      list.push(
+        full({
+          project: `scenario-${ci}${combo.length ? '-all' : ''}`,
+          about: `--ci ${ci}; ${combo.length ? 'every feature' : 'no optional features'}`,
+          features: combo,
+          ci,
+          args: ['--name', `demo-${ci}`, '--ci', ci, ...featureFlags(combo)],
+          python: versions.python.default,
+        }),
+      );
     }
   }
 
@@ -167,7 +187,8 @@ export function checkFeature(check: string): string | undefined {
  * other-Python scenarios run the same workflows through run-workflow.
  */
 export function checksFor(s: Scenario, checks: string[]): string[] {
-  if (s.lintOnly) return [];
+  // The checks drive GitHub workflows (act, a fake gh): GitLab scenarios run their pipelines instead.
+  if (s.lintOnly || s.ci !== defaultCi) return [];
   return checks.filter((c) => {
     const owner = checkFeature(c);
     if (checkNotWith(c).some((f) => s.features.includes(f))) return false;

@@ -2,7 +2,7 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { features, outputPath } from '@create-ml-ci-cd/core';
+import { features, outputPath, rendersFor } from '@create-ml-ci-cd/core';
 import { scenarios, type Scenario } from '../src/scenarios.js';
 import { runTarget, type TargetResult } from '../src/tasks/index.js';
 import { workspaceRoot } from '../src/tasks/context.js';
@@ -90,7 +90,8 @@ describe('a deliberate break in one feature template', () => {
     async (feature) => {
       const { broken, results } = await runBroken((t) => breakFeature(t, feature), ['generate']);
       expect(broken, `nothing to break in templates/${feature}/`).toBeDefined();
-      const expected = scenarios().filter(uses(feature)).map((s) => s.project).sort();
+      // A CI provider's file (`.github/...`) is rendered, so broken, only for that provider's scenarios.
+      const expected = scenarios().filter(uses(feature)).filter((s) => rendersFor(s.ci, broken!)).map((s) => s.project).sort();
       const actual = [...results].filter(([, rs]) => failed(rs)).map(([p]) => p).sort();
       expect(actual).toEqual(expected);
       for (const p of expected) expect(message(results.get(p)!)).toContain(broken!.split('/').at(-1));
@@ -110,7 +111,7 @@ describe('a deliberate break in one feature template', () => {
       return `.github/workflows/${outputPath(file)}`;
     }, ['generate', 'lint-workflows']);
     const parser = (rs: TargetResult[]) => rs.find((r) => r.target === 'lint-workflows')?.steps.find((s) => s.name === '@actions/workflow-parser');
-    const expected = scenarios().filter(uses(withWorkflow!)).map((s) => s.project).sort();
+    const expected = scenarios().filter(uses(withWorkflow!)).filter((s) => rendersFor(s.ci, broken!)).map((s) => s.project).sort();
     // Generation is unaffected everywhere; the workflow parser fails exactly where the feature is.
     for (const [p, rs] of results) expect(rs[0].ok, `${p}:generate ${message(rs)}`).toBe(true);
     const actual = [...results].filter(([, rs]) => parser(rs)?.ok === false).map(([p]) => p).sort();

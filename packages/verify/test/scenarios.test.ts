@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { featureMatrix, features, type Feature } from '@create-ml-ci-cd/core';
+import { featureMatrix, features, supports, type Feature } from '@create-ml-ci-cd/core';
 import { createNodes, scenarioProject } from '../src/plugin.js';
 import { checkNotWith, checksFor, discoverChecks, scenarios, targetsFor, verifyQuick } from '../src/scenarios.js';
 
@@ -30,12 +30,19 @@ describe('scenarios', () => {
   it('has one full scenario per set of the feature matrix, plus the hand-written ones', () => {
     const list = scenarios();
     const combos = featureMatrix();
-    const comboScenarios = list.filter((s) => s.project.startsWith('scenario-') && !s.lintOnly && !['scenario-odd-text', 'scenario-package-manager-pip'].includes(s.project) && !s.project.startsWith('scenario-python-'));
+    const comboScenarios = list.filter((s) => s.project.startsWith('scenario-') && !s.lintOnly && s.ci === 'github' && !['scenario-odd-text', 'scenario-package-manager-pip'].includes(s.project) && !s.project.startsWith('scenario-python-'));
     expect(comboScenarios.map((s) => s.features)).toEqual(combos);
     expect(list.map((s) => s.project)).toContain('scenario-odd-text');
     expect(list.find((s) => s.project === 'scenario-package-manager-pip')?.args).toEqual(expect.arrayContaining(['--package-manager', 'pip']));
     expect(list.some((s) => s.project.startsWith('scenario-python-') && s.args.includes('--python'))).toBe(true);
     expect(new Set(list.map((s) => s.project)).size).toBe(list.length);
+    // Every other CI provider once with no features and once with every feature, both quick.
+    const gitlab = list.filter((s) => s.ci === 'gitlab');
+    expect(gitlab.map((s) => [s.project, s.features.length, s.quick])).toEqual([
+      ['scenario-gitlab', 0, true],
+      ['scenario-gitlab-all', features.filter((f) => supports(f, 'gitlab')).length, true],
+    ]);
+    for (const s of gitlab) expect(s.args).toEqual(expect.arrayContaining(['--ci', 'gitlab']));
   });
 
   it('grows with the registry: a fake extra feature adds its combinations and its remote scenarios', async () => {
@@ -101,10 +108,12 @@ describe('feature checks', () => {
     const checks = discoverChecks(dir);
     expect(checks).toEqual(['dvc', 'dvc-push', 'ml-gate']);
     const base = scenarios().find((s) => s.features.length === 0)!;
-    const withDvc = scenarios().filter((s) => s.features.includes('dvc') && !s.lintOnly);
+    const withDvc = scenarios().filter((s) => s.features.includes('dvc') && !s.lintOnly && s.ci === 'github');
     expect(checksFor(base, checks)).toEqual(['ml-gate']);
     // Feature checks wherever the feature is; the others in the quick scenarios only.
     for (const s of withDvc) expect(checksFor(s, checks)).toEqual(s.quick ? ['dvc', 'dvc-push', 'ml-gate'] : ['dvc', 'dvc-push']);
+    // The checks drive GitHub workflows: GitLab scenarios run none (their run-workflow runs the pipelines).
+    for (const s of scenarios().filter((x) => x.ci === 'gitlab')) expect(checksFor(s, checks)).toEqual([]);
   });
 });
 

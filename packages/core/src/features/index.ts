@@ -32,6 +32,8 @@ export interface Feature<N extends string = string> {
    * verifies it once, together with every other feature, instead of doubling every combination.
    */
   independent?: boolean;
+  /** The CI providers (ci/index.ts) this feature has pipeline files for; others are refused. Default: every one. */
+  providers?: readonly string[];
   /**
    * Features whose files change when both are on (one feature's text depends on the other's, beyond
    * each adding its own lines). The matrix runs each such pair; a test renders every pair and
@@ -58,6 +60,11 @@ export function feature(name: FeatureName): Feature {
   const found = features.find((f) => f.name === name);
   if (!found) throw new Error(`Unknown feature "${name}"`);
   return found;
+}
+
+/** Whether a feature works with a CI provider (has its jobs in that provider's files). */
+export function supports(f: Feature, ci: string): boolean {
+  return f.providers === undefined || f.providers.includes(ci);
 }
 
 /** Whether two features change each other's files (either one says so). */

@@ -2,6 +2,8 @@ import type { Feature } from './index.js';
 
 export const kubeflow: Feature<'kubeflow'> = {
   name: 'kubeflow',
+  // The compile and submit jobs exist as a GitHub workflow only; GitLab CI has no Kubeflow jobs yet.
+  providers: ['github'],
   label: 'Kubeflow Pipelines: the training pipeline compiled for a cluster, run locally in tests',
   requirements: ['kfp'],
   // The compiled pipeline is a build output: CI compiles it and uploads it as an artifact.

@@ -5,4 +5,6 @@ export const upgradeBot: Feature<'upgrade-bot'> = {
   label: 'Weekly create-ml-ci-cd upgrade pull request',
   // Only adds its own workflow (and a README section): nothing another feature renders.
   independent: true,
+  // Its workflow opens pull requests through the GitHub API; GitLab CI has no upgrade job yet.
+  providers: ['github'],
 };

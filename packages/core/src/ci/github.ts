@@ -1,0 +1,8 @@
+import type { CiProviderDef } from './index.js';
+
+/** GitHub Actions: the workflows, Dependabot and CODEOWNERS under `.github/`, in whichever layer holds them. */
+export const github = {
+  name: 'github',
+  label: 'GitHub Actions',
+  owns: (path: string) => path.startsWith('.github/'),
+} as const satisfies CiProviderDef;

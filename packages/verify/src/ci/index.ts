@@ -1,0 +1,28 @@
+import type { TaskContext } from '../tasks/context.js';
+import { github } from './github.js';
+import { gitlab } from './gitlab.js';
+
+/**
+ * How verify checks one CI provider's files in a generated project: which files are its pipeline,
+ * how they are linted, how their pipelines are run here. The names are core's (`--ci`); core's
+ * ci/ module says which output paths each provider owns.
+ */
+export interface CiProvider {
+  name: string;
+  /** The provider's pipeline files among the project's files. */
+  files: (projectFiles: string[]) => string[];
+  /** The lint-workflows target: every linter must report nothing. */
+  lint: (ctx: TaskContext) => Promise<void>;
+  /** The run-workflow target: run the pipelines locally and record which jobs ran. */
+  run: (ctx: TaskContext) => Promise<void>;
+  /** Workspace paths (globs) the run depends on, for Nx's hash. */
+  runInputs: string[];
+}
+
+export const ciProviders: Record<string, CiProvider> = { github, gitlab };
+
+export function ciProvider(name: string): CiProvider {
+  const p = ciProviders[name];
+  if (!p) throw new Error(`verify has no CI provider "${name}"; it has: ${Object.keys(ciProviders).join(', ')}.`);
+  return p;
+}
