@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError, answerKeys, baseOptions, supports, defaultDescription, features, normalizeAnswers, renderProject, validateName, versions, type Answers, type RawAnswers } from '../../packages/core/src/index.js';
+import { UserError, answerKeys, baseOptions, ciProvider, supports, defaultDescription, features, normalizeAnswers, renderProject, validateName, versions, type Answers, type RawAnswers } from '../../packages/core/src/index.js';
 import { parseCreateArgs } from '../../packages/create-ml-ci-cd/src/args.js';
 import { repoRoot, tempDir } from '../support/cli.js';
 import { MARK, acceptedOptionValues, checkSyntax, hostile, workflowParser, yamlProblems } from './support.js';
@@ -85,6 +85,8 @@ const validRawArb: fc.Arbitrary<RawAnswers> = fc
     // A feature without jobs for the chosen CI provider is refused with it.
     const ci = result.ci;
     if (typeof ci === 'string' && features.some((f) => enabled.has(f.name) && !supports(f, ci))) delete result.ci;
+    // A provider whose job image for the Python has no digest yet is refused with it too.
+    if (typeof result.ci === 'string' && python && (ciProvider(result.ci).images?.(python) ?? []).some((i) => !Object.hasOwn(versions.other, i))) delete result.ci;
     // An option is only valid with its feature on.
     for (const f of features) for (const o of f.options ?? []) if (enabled.has(f.name) && options[o.key] !== undefined) result[o.key] = options[o.key];
     return result;
