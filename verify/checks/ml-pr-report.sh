@@ -6,7 +6,9 @@
 #   2. a second push that only adds trees (n_estimators 150: seed-level noise) and restores the gate
 #      passes, and the same comment is updated (still one comment);
 #   3. appending valid rows to the data passes, and the report says the evaluation set changed;
-#   4. the same pull request from a fork: no comment (read-only token), the report is still written.
+#   4. the same pull request from a fork: no comment (read-only token), the report is still written;
+#   5. (without DVC) a dependency bump as Dependabot's plus `python src/lock.py refresh`: the base is
+#      trained in its own locked environment, so the report names the library that changed.
 #
 #   verify/checks/ml-pr-report.sh <generated-project-dir> [work-dir]
 # shellcheck source=ml-lib.sh disable=SC2016  # jq filters use $base/$head, not the shell
@@ -79,4 +81,23 @@ expect_eq "fork: comment job" "$(job_result fork comment)" skipped
 expect_eq "fork: comments on the pull request" "$(github '[.comments[] | select(.issue == "8")] | length')" 0
 [[ -f "$WORK/runs/fork/artifacts/model-report/report.md" ]] || die "fork: no model-report artifact"
 say "ok: fork: the report is in the job summary and the model-report artifact"
+
+if ! ml_has dvc; then # with DVC the base's committed outputs are read, not retrained
+  git -C "$PROJ" checkout -q main
+  git -C "$PROJ" checkout -q -b bump
+  old="$(sed -n 's/^joblib==//p' "$PROJ/requirements.txt")"
+  [[ -n "$old" && "$old" != 1.5.3 ]] || die "bump: requirements.txt pins joblib ${old:-nowhere}, not something to move to 1.5.3"
+  sed -i 's/^joblib==.*/joblib==1.5.3/' "$PROJ/requirements.txt"
+  (cd "$PROJ" && python3 src/lock.py refresh) >&2 || die "bump: python src/lock.py refresh failed"
+  grep -q '^joblib==1.5.3 ' "$PROJ/requirements.lock" || die "bump: the refreshed lock does not pin joblib 1.5.3"
+  ml_commit "Bump joblib from $old to 1.5.3"
+  unset PIP_NO_INDEX PIP_FIND_LINKS
+  ml_wheelhouse # a pip project's wheelhouse gains the bumped wheel
+  ml_run bump ml_pipeline.yml pull_request "$(ml_payload pull_request "$pr")"
+  expect_eq "bump: pipeline job" "$(job_result bump pipeline)" success
+  expect_eq "bump: base branch trained in its own environment" "$(step_result bump pipeline 'Train the base branch')" success
+  body="$(github '.comments[0].body')"
+  expect_contains "bump: comment" "$body" "📦 **Libraries changed**"
+  expect_contains "bump: comment" "$body" "\`joblib\` $old → 1.5.3"
+fi
 say "passed"

@@ -4,7 +4,8 @@ runs' metrics, the evaluation set, and the params that changed.
 Usage: python src/report.py --base BASE_DIR [--current DIR] [--base-label NAME]
                             [--params params.yaml] [--base-params BASE_PARAMS_YAML] [--output FILE]
 
-BASE_DIR and DIR are training runs' output directories (metrics.json and eval/predictions.csv).
+BASE_DIR and DIR are training runs' output directories (metrics.json, eval/predictions.csv and the
+model's record, whose library versions show a dependency bump even when the metrics tie).
 CI posts it on pull requests (the baseline is the base branch, trained in its own environment) and
 writes it to the job summary. The gate settings are the base's (--base-params) when given, as in
 CI: the report says so, and flags a change that edits them. It starts with a hidden marker, so the
@@ -20,6 +21,7 @@ from typing import Any
 
 import yaml
 
+import model_record
 from gate import ROOT, Paired, Settings, gate_settings, load_predictions, paired, predictions_path, read_yaml
 
 MARKER = "<!-- create-ml-ci-cd:model-report -->"
@@ -70,6 +72,26 @@ def params_diff(current: dict[str, Any], base: dict[str, Any]) -> list[tuple[str
     return [(name, old, new) for name, old, new in pairs if old != new]
 
 
+def libraries_diff(current: dict[str, Any] | None, base: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """(library, base version, this change's version) for each library the two model records differ in."""
+    if current is None or base is None:
+        return []
+    now, before = current.get("libraries") or {}, base.get("libraries") or {}
+    return [
+        (name, str(before.get(name, ABSENT)), str(now.get(name, ABSENT)))
+        for name in sorted({*now, *before})
+        if now.get(name) != before.get(name)
+    ]
+
+
+def record_in(out_dir: Path, params: dict[str, Any]) -> dict[str, Any] | None:
+    """The model record a training run wrote under out_dir, or None (an older base wrote none)."""
+    try:
+        return model_record.read(out_dir / params["outputs"]["model"])
+    except model_record.RecordError:
+        return None
+
+
 def gate_section(result: Paired | None, base_label: str, settings: Settings, from_base: bool) -> list[str]:
     source = f"{cell(base_label)}'s `params.yaml`" if from_base else "`params.yaml`"
     rule = (
@@ -112,6 +134,7 @@ def render(
     settings: Settings,
     gate_from_base: bool = False,
     changed_params: list[tuple[str, Any, Any]] | None = None,
+    changed_libraries: list[tuple[str, str, str]] | None = None,
 ) -> str:
     lines = [MARKER, "### Model report", "", *gate_section(result, base_label, settings, gate_from_base), ""]
     if current.get("accuracy", 1.0) < settings.min_accuracy:
@@ -127,6 +150,14 @@ def render(
         old, new = base.get(name), current.get(name)
         change = new - old if old is not None and new is not None else None
         lines.append(f"| {cell(name)} | {number(old)} | {number(new)} | {number(change, signed=True)} |")
+
+    if changed_libraries:
+        lines += [
+            "",
+            "📦 **Libraries changed** (each side trained in its own locked environment): "
+            + ", ".join(f"`{cell(name)}` {cell(old)} → {cell(new)}" for name, old, new in changed_libraries)
+            + ". The metrics above are their effect.",
+        ]
 
     if changed_params is not None:
         gate_changes = [c for c in changed_params if c[0].startswith("quality_gate.")]
@@ -179,11 +210,12 @@ def main(argv: list[str] | None = None) -> int:
         metrics = params["outputs"]["metrics"]
         current, base = load_metrics(args.current / metrics), load_metrics(args.base / metrics)
         changed = params_diff(params, base_params) if base_params is not None else None
+        libraries = libraries_diff(record_in(args.current, params), record_in(args.base, params))
     except (OSError, ValueError, KeyError, yaml.YAMLError) as e:
         print(f"Model report: {e}", file=sys.stderr)
         return 2
 
-    text = render(result, current, base, args.base_label, settings, base_params is not None, changed)
+    text = render(result, current, base, args.base_label, settings, base_params is not None, changed, libraries)
     if args.output is None:
         sys.stdout.write(text)
     else:

@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import yaml
 
+import model_record
 from report import ABSENT, MARKER, cell, main, params_diff
 
 EXPECTED = """<!-- create-ml-ci-cd:model-report -->
@@ -98,3 +99,34 @@ def test_params_diff_lists_changed_added_and_removed() -> None:
 def test_cells_cannot_break_the_table_or_inject_html() -> None:
     assert cell("a|b\n<img src=x>") == "a\\|b &lt;img src=x&gt;"
     assert cell(None) == "null"
+
+
+def write_record(directory, params, libraries: dict[str, str]) -> None:
+    path = model_record.path_for(directory / params["outputs"]["model"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"id": "m", "libraries": libraries}), encoding="utf-8")
+
+
+def test_a_dependency_bump_is_named_even_when_the_metrics_tie(tmp_path, params) -> None:
+    base = write_run(tmp_path / "base", params, [True] * 30, {"accuracy": 1.0})
+    current = write_run(tmp_path / "cur", params, [True] * 30, {"accuracy": 1.0})
+    write_record(tmp_path / "base", params, {"scikit-learn": "1.6.1", "numpy": "2.3.0"})
+    write_record(tmp_path / "cur", params, {"scikit-learn": "1.7.2", "numpy": "2.3.0", "scipy": "1.16.0"})
+    out = tmp_path / "report.md"
+    assert main(["--base", base, "--current", current, "--output", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "`scikit-learn` 1.6.1 → 1.7.2" in text
+    assert f"`scipy` {ABSENT} → 1.16.0" in text
+    assert "numpy" not in text
+
+
+def test_same_libraries_or_no_base_record_say_nothing_about_them(tmp_path, params) -> None:
+    base = write_run(tmp_path / "base", params, [True] * 30, {"accuracy": 1.0})
+    current = write_run(tmp_path / "cur", params, [True] * 30, {"accuracy": 1.0})
+    write_record(tmp_path / "cur", params, {"scikit-learn": "1.7.2"})
+    out = tmp_path / "report.md"
+    assert main(["--base", base, "--current", current, "--output", str(out)]) == 0
+    assert "Libraries changed" not in out.read_text(encoding="utf-8")
+    write_record(tmp_path / "base", params, {"scikit-learn": "1.7.2"})
+    assert main(["--base", base, "--current", current, "--output", str(out)]) == 0
+    assert "Libraries changed" not in out.read_text(encoding="utf-8")
