@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
+import model_record
 import pipeline
 import train
 
@@ -52,3 +53,12 @@ def test_dvc_yaml_runs_these_stages() -> None:
     assert list(stages) == list(pipeline.STAGES)
     for name, stage in stages.items():
         assert stage["cmd"] == f"python src/pipeline.py {name}"
+
+
+def test_evaluate_declares_the_model_record_it_writes(pipeline_dir, params) -> None:
+    # A stage's undeclared file is neither cached nor re-created when missing: CI's retrain, which
+    # promotes by the record, would find none after DVC skipped the stage.
+    evaluate = yaml.safe_load((train.ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"]["evaluate"]
+    record = model_record.path_for(Path(params["outputs"]["model"]))
+    assert record.as_posix() in evaluate["outs"]
+    assert (pipeline_dir / record).is_file()
