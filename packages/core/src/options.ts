@@ -163,8 +163,7 @@ export const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLower
 /** `--help` text of an option: its help, then its choices and default. */
 export function optionHelp(o: OptionSpec): string {
   if (o.type === 'choice') return `${o.help}: ${o.choices.map((c) => c.value).join(', ')} (default ${o.default})`;
-  const shown = o.defaultHelp;
-  return shown && !/\(default/.test(o.help) ? `${o.help} (default ${shown})` : o.help;
+  return o.defaultHelp ? `${o.help} (default ${o.defaultHelp})` : o.help;
 }
 
 /** Answers given as flags (`source` is 'options') are named as the user typed them: `--dvc-remote`. */

@@ -4,7 +4,8 @@ import type { CreateNodesContextV2, CreateNodesResultV2, PostTasksExecutionConte
 import { discoverChecks, scenarios, targetsFor, verifyQuick, type Scenario, type TargetSpec } from './scenarios.js';
 import { writeSummary } from './summary.js';
 import { pythonProbeCommand } from './tasks/python.js';
-import { ciProvider } from './ci/index.js';
+import { ciProvider } from '@create-ml-ci-cd/core';
+import { harness } from './ci/index.js';
 
 /** The file the plugin is keyed on: the scenario definition. The projects come from the registry. */
 export const SCENARIOS_FILE = 'packages/verify/src/scenarios.ts';
@@ -22,7 +23,7 @@ function generatorInputs(s: Scenario): Input[] {
     ws('templates/base/**/*'),
     ws('templates/_partials/**/*'),
     ...s.features.map((f) => ws(`templates/${f}/**/*`)),
-    ...(s.ci === 'github' ? [] : [ws(`templates/${s.ci}/**/*`)]),
+    ...[ciProvider(s.ci).layer].filter((l) => l !== undefined).map((l) => ws(`templates/${l}/**/*`)),
     ws('generators/**/*'),
     ws('packages/core/src/**/*'),
     ws('packages/create-ml-ci-cd/src/**/*'),
@@ -68,7 +69,7 @@ function inputsFor(s: Scenario, t: TargetSpec, all: TargetSpec[], checks: string
     case 'lint-workflows':
       return [...base, tools, { runtime: 'shellcheck --version' }];
     case 'run-workflow':
-      return [...base, tools, pythonRuntime(s), ...ciProvider(s.ci).runInputs.map(ws)];
+      return [...base, tools, pythonRuntime(s), ...harness(s.ci).runInputs.map(ws)];
     case 'verify': {
       const seen = new Map<string, Input>();
       for (const dep of all.filter((d) => d !== t)) for (const i of inputsFor(s, dep, all, checks, root)) seen.set(JSON.stringify(i), i);

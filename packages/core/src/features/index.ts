@@ -1,3 +1,4 @@
+import type { CiName } from '../ci/index.js';
 import type { Answers, StringOption } from '../options.js';
 import { docker } from './docker.js';
 import { dvc } from './dvc.js';
@@ -33,7 +34,7 @@ export interface Feature<N extends string = string> {
    */
   independent?: boolean;
   /** The CI providers (ci/index.ts) this feature has pipeline files for; others are refused. Default: every one. */
-  providers?: readonly string[];
+  providers?: readonly CiName[];
   /**
    * Features whose files change when both are on (one feature's text depends on the other's, beyond
    * each adding its own lines). The matrix runs each such pair; a test renders every pair and
@@ -64,7 +65,7 @@ export function feature(name: FeatureName): Feature {
 
 /** Whether a feature works with a CI provider (has its jobs in that provider's files). */
 export function supports(f: Feature, ci: string): boolean {
-  return f.providers === undefined || f.providers.includes(ci);
+  return f.providers === undefined || (f.providers as readonly string[]).includes(ci);
 }
 
 /** Whether two features change each other's files (either one says so). */

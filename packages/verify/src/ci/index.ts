@@ -19,10 +19,11 @@ export interface CiProvider {
   runInputs: string[];
 }
 
-export const ciProviders: Record<string, CiProvider> = { github, gitlab };
+export const harnesses: Record<string, CiProvider> = { github, gitlab };
 
-export function ciProvider(name: string): CiProvider {
-  const p = ciProviders[name];
-  if (!p) throw new Error(`verify has no CI provider "${name}"; it has: ${Object.keys(ciProviders).join(', ')}.`);
+/** verify's side of a CI provider (core's `ciProvider` is the rendering side). */
+export function harness(name: string): CiProvider {
+  const p = harnesses[name];
+  if (!p) throw new Error(`verify has no CI provider "${name}"; it has: ${Object.keys(harnesses).join(', ')}.`);
   return p;
 }

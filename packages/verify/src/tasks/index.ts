@@ -3,7 +3,7 @@ import { discoverChecks, scenario as findScenario, targetsFor, type Scenario } f
 import { checksDir, readResult, TaskContext, verifyDir, type TargetResult } from './context.js';
 import { generate } from './generate.js';
 import { check, pytest, setup, train } from './python.js';
-import { ciProvider } from '../ci/index.js';
+import { harness } from '../ci/index.js';
 
 export { verifyDir, readResult, type TargetResult } from './context.js';
 
@@ -34,8 +34,8 @@ export async function runTarget(target: string, project: string | Scenario, opti
       case 'setup': await setup(ctx); break;
       case 'train': await train(ctx); break;
       case 'pytest': await pytest(ctx); break;
-      case 'lint-workflows': await ciProvider(scenario.ci).lint(ctx); break;
-      case 'run-workflow': await ciProvider(scenario.ci).run(ctx); break;
+      case 'lint-workflows': await harness(scenario.ci).lint(ctx); break;
+      case 'run-workflow': await harness(scenario.ci).run(ctx); break;
       case 'check': await check(ctx, spec.check!, spec.owner); break;
       case 'verify': await verify(ctx); break;
     }
