@@ -88,7 +88,9 @@ if ! ml_has dvc; then # with DVC the base's committed outputs are read, not retr
   old="$(sed -n 's/^joblib==//p' "$PROJ/requirements.txt")"
   [[ -n "$old" && "$old" != 1.5.3 ]] || die "bump: requirements.txt pins joblib ${old:-nowhere}, not something to move to 1.5.3"
   sed -i 's/^joblib==.*/joblib==1.5.3/' "$PROJ/requirements.txt"
-  (cd "$PROJ" && python3 src/lock.py refresh) >&2 || die "bump: python src/lock.py refresh failed"
+  # refresh resolves with uv (as a user would); the run's PATH need not hold it, so use the repository's.
+  [[ -x "$ROOT/.tools/bin/uv" ]] || die "no $ROOT/.tools/bin/uv: run scripts/setup-tools.sh"
+  (cd "$PROJ" && PATH="$ROOT/.tools/bin:$PATH" python3 src/lock.py refresh) >&2 || die "bump: python src/lock.py refresh failed"
   grep -q '^joblib==1.5.3 ' "$PROJ/requirements.lock" || die "bump: the refreshed lock does not pin joblib 1.5.3"
   ml_commit "Bump joblib from $old to 1.5.3"
   unset PIP_NO_INDEX PIP_FIND_LINKS
