@@ -1,4 +1,4 @@
-// --docker without MLflow: only a promotion delivers and deploys, by digest, after the checks.
+// --docker, with MLflow and without: only a promotion delivers and deploys, by digest, after the checks.
 // Read from the generated workflows (the image and deploy jobs need Docker and a cluster, which this
 // machine does not have; verify/checks/ml-retrain.sh runs the promotion itself under act).
 import { readFileSync } from 'node:fs';
@@ -11,14 +11,14 @@ type Step = { name?: string; uses?: string; run?: string; if?: string };
 type Job = { needs?: string | string[]; if?: string; uses?: string; with?: Record<string, string>; steps?: Step[]; outputs?: Record<string, string> };
 type Workflow = { on: Record<string, unknown>; jobs: Record<string, Job> };
 
-describe('create-ml-ci-cd --docker: promotion drives delivery', () => {
+describe.each([[], ['--mlflow']])('create-ml-ci-cd --docker %s: promotion drives delivery', (...extra: string[]) => {
   let dir: string;
   const workflow = (name: string) => parse(readFileSync(join(dir, `.github/workflows/${name}.yml`), 'utf8')) as Workflow;
   const index = (job: Job, match: (s: Step) => boolean) => (job.steps ?? []).findIndex(match);
 
   beforeAll(async () => {
     const cwd = tempDir('cmlcicd-deliver-');
-    const result = await cli(['demo', '--yes', '--no-git', '--docker'], { cwd });
+    const result = await cli(['demo', '--yes', '--no-git', '--docker', ...extra], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
     dir = join(cwd, 'demo');
   });

@@ -151,29 +151,51 @@ describe('the generated projects pass their own tests of these modules', () => {
   }, 300_000);
 });
 
-describe('rollback with MLflow (src/rollback.py)', () => {
-  it('restores the previous champion in a local MLflow store', async () => {
+describe('the champion with MLflow: the release, mirrored on the alias (src/tracking.py, src/rollback.py)', () => {
+  it('promotion and rollback point the alias at the champion release\'s registered version', async () => {
     const project = projects.mlflow;
-    const store = join(tempDir(), 'mlflow.db');
-    const env = { MLFLOW_TRACKING_URI: `sqlite:///${store}` };
+    const dir = tempDir();
+    const store = join(dir, 'mlflow.db');
+    // GitHub's side is the fake gh of the verify checks: releases in a JSON file.
+    const github = { GH_REPO: 'local/ml-project', GH_TOKEN: 'fake', FAKE_GH_STATE: join(dir, 'github.json'), PATH: `${join(repoRoot, 'verify/checks/ml-fake-gh')}:${process.env.PATH}` };
+    const env = { MLFLOW_TRACKING_URI: `sqlite:///${store}`, ...github };
     // Read the alias straight from the store's table: importing mlflow for it takes seconds.
-    const query = "import sqlite3, sys; print(*sqlite3.connect(sys.argv[1]).execute(\"select version from registered_model_aliases where alias = 'champion'\").fetchone())";
+    const query = "import sqlite3, sys; print(*sqlite3.connect(sys.argv[1]).execute(\"select version from registered_model_aliases where alias = 'champion'\").fetchone() or ['none'])";
     const champion = async () => (await run(project, ['-c', query, store])).stdout.trim();
     const params = readFileSync(join(project, 'params.yaml'), 'utf8');
+    const promote = async () => {
+      // What the Retrain workflow's promote and mlflow-champion jobs do with the trained model.
+      const tag = (await run(project, ['src/model_record.py', 'tag'])).stdout.trim();
+      const created = await execa('gh', ['release', 'create', tag, join(project, 'models/model.joblib')], { cwd: project, env: github, reject: false, all: true });
+      expect(created.exitCode, created.all).toBe(0);
+      const pointed = await run(project, ['src/tracking.py', 'champion', tag], env);
+      expect(pointed.exitCode, pointed.all).toBe(0);
+      return { tag, out: pointed.stdout };
+    };
     try {
-      expect((await run(project, ['src/train.py'], env)).exitCode).toBe(0); // accuracy 0.9333: version 1, champion
+      const trained = await run(project, ['src/train.py'], env);
+      expect(trained.exitCode, trained.all).toBe(0);
+      expect(trained.stdout).toContain('registered demo-mlflow version 1');
+      expect(await champion()).toBe('none'); // training alone never moves the alias
+      const first = await promote();
+      expect(first.out).toContain(`version 1 (${first.tag}) is now champion`);
       writeFileSync(join(project, 'params.yaml'), params.replace(/max_depth: 5\b/, 'max_depth: 3'));
-      const better = await run(project, ['src/train.py'], env); // accuracy 0.9667: version 2, champion
-      expect(better.all).toContain('version 2 is now champion');
+      expect((await run(project, ['src/train.py'], env)).exitCode).toBe(0);
+      const second = await promote();
+      expect(second.tag).not.toBe(first.tag);
       expect(await champion()).toBe('2');
 
+      const dry = await run(project, ['src/rollback.py', '--dry-run'], env);
+      expect(dry.stdout).toContain('point the MLflow alias champion');
+      expect(await champion()).toBe('2');
       const rollback = await run(project, ['src/rollback.py'], env);
       expect(rollback.exitCode, rollback.all).toBe(0);
-      expect(rollback.stdout).toContain('Rolling back to version 1');
+      expect(rollback.stdout).toContain(`Rolling back to ${first.tag}`);
+      expect(rollback.stdout).toContain(`version 1 (${first.tag}) is now champion`);
       expect(await champion()).toBe('1');
-      const again = await run(project, ['src/rollback.py'], env);
-      expect(again.exitCode).toBe(1);
-      expect(again.stderr).toContain('version 1 is the first champion');
+      const lifted = await run(project, ['src/rollback.py', '--lift', second.tag], env);
+      expect(lifted.exitCode, lifted.all).toBe(0);
+      expect(await champion()).toBe('2');
     } finally {
       writeFileSync(join(project, 'params.yaml'), params);
     }
@@ -200,7 +222,7 @@ describe('workflows: least privilege, no untrusted expansion', () => {
     }
     const expected = [
       'ml_pipeline/comment: pull-requests',
-      ...(name === 'mlflow' ? [] : ['retrain/promote: contents']),
+      'retrain/promote: contents', // every mode: the champion is a release
       'drift/issue: issues',
       // Only a promotion delivers and deploys: nothing in ml_pipeline can push or deploy.
       ...(name === 'docker'

@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARIES = ("scikit-learn", "numpy", "pandas", "scipy", "joblib")
 LABEL_PREFIX = "io.create-ml-ci-cd.model"
+TAG_PREFIX = "model-"
 
 
 class RecordError(Exception):
@@ -129,7 +130,7 @@ def read(model_path: Path) -> dict[str, Any]:
 
 def tag(record: dict[str, Any]) -> str:
     """The release tag of the model: one per model, whatever run promotes it."""
-    return f"model-{record['id']}"
+    return f"{TAG_PREFIX}{record['id']}"
 
 
 def labels(record: dict[str, Any]) -> dict[str, str]:

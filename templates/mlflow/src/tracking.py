@@ -1,17 +1,26 @@
-"""MLflow tracking and model registry: log each training run, register its model, and move the
-alias `champion` only to a model that passes the quality gate and the regression gate against the
-current champion: src/gate.py's rule, the same as for pull requests and GitHub-release promotion,
-with both models scored on today's evaluation set (the same rows).
+"""MLflow tracking and model registry: log each training run and register its model, tagged with
+the model record's id; mirror the champion onto the alias `champion`.
+
+The champion is the newest `model-<id>` GitHub release that is not on hold, in every mode: the
+Retrain workflow promotes by src/gate.py's rule (the same as for pull requests), and
+src/rollback.py rolls back there. That survives every run; a CI runner's mlflow.db does not. With a
+tracking server, `python src/tracking.py champion model-<id>` (run by the Retrain workflow after a
+promotion, and by src/rollback.py) points the alias at the version registered from that model, so
+the registry always shows the model that is served.
 
 Runs go to MLFLOW_TRACKING_URI when it is set (a tracking server; in CI it comes from a repository
 secret or variable), else to an SQLite database in the project root, `mlflow.db`, with artifacts in
 `mlartifacts/`. Browse that one with: mlflow ui --backend-store-uri sqlite:///mlflow.db
 
-REGISTER_MODEL=false logs the run without registering a version or touching the alias (CI sets it
-on pull requests, so unmerged code never becomes the champion).
+REGISTER_MODEL=false logs the run without registering a version (CI sets it everywhere but the
+Retrain workflow on main, so only a model that may be promoted gets a version).
+
+    python src/tracking.py champion model-<id>   # point `champion` at that model's version
 """
 
+import argparse
 import os
+import sys
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -20,18 +29,16 @@ from typing import Any
 import mlflow
 import mlflow.sklearn
 import pandas as pd
+import yaml
 from mlflow import MlflowClient
-from mlflow.exceptions import MlflowException
 from mlflow.models import infer_signature
 
-import gate
 import model_record
-import train
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAMPION = "champion"
-# The metric the quality gate checks.
-METRIC = "accuracy"
+# The version tag that names the model record's id, which the release tag model-<id> carries.
+MODEL_ID = "model_id"
 # MLflow stores scikit-learn models with skops, which refuses types it cannot vouch for. The
 # random forest needs this one; we trained the model ourselves, so it is safe to trust. Another
 # model type may need others: the error MLflow raises names them.
@@ -43,8 +50,6 @@ class LoggedRun:
     run_id: str
     version: str | None
     """The registered model version, or None when registration is off."""
-    promoted: bool
-    reason: str
 
 
 def tracking_uri() -> str:
@@ -74,46 +79,31 @@ def _example(params: dict[str, Any]) -> pd.DataFrame:
     return pd.read_csv(ROOT / params["data"]["path"], nrows=5).drop(columns=[target])
 
 
-def champion_score(client: MlflowClient, name: str) -> tuple[str, float] | None:
-    """The champion's version and score, or None when there is no champion yet."""
-    try:
-        champion = client.get_model_version_by_alias(name, CHAMPION)
-    except MlflowException as e:
-        if e.error_code in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
-            return None  # no such model, or no such alias
-        raise
-    score = client.get_run(champion.run_id).data.metrics.get(METRIC)
-    return (str(champion.version), score) if score is not None else None
+def version_of(client: MlflowClient, name: str, model_id: str) -> str | None:
+    """The newest registered version of `name` trained as model `model_id`, or None."""
+    found = client.search_model_versions(f"name = '{name}' and tags.{MODEL_ID} = '{model_id}'")
+    return max((str(v.version) for v in found), key=int, default=None)
 
 
-def _paired_scores(model: Any, params: dict[str, Any]) -> pd.DataFrame:
-    return train.score(model, params).set_index("row_id").astype(str)
-
-
-def promote_if_better(
-    client: MlflowClient, name: str, candidate: str, model: Any, params: dict[str, Any], passed: bool
-) -> tuple[bool, str]:
-    """Move the champion alias to version `candidate` if it passed the quality gate and the regression
-    gate against the champion, both scored on the current evaluation set; say why."""
-    if not passed:
-        return False, "it failed the quality gate"
-    current = champion_score(client, name)
-    if current is not None:
-        champion = mlflow.sklearn.load_model(f"models:/{name}@{CHAMPION}")  # trusted types are in the model
-        result = gate.paired(
-            _paired_scores(champion, params), _paired_scores(model, params), gate.gate_settings(params)
-        )
-        if result.regressed:
-            return False, f"it regressed against champion version {current[0]}: {gate.describe(result)}"
-    client.set_registered_model_alias(name, CHAMPION, candidate)
-    if current is None:
-        return True, "it is the first model to pass the quality gate"
-    return True, f"it passed the regression gate against champion version {current[0]}: {gate.describe(result)}"
+def point_champion(name: str, tag: str) -> str:
+    """Point the alias `champion` of `name` at the version registered from release `tag`; return it."""
+    model_id = tag.removeprefix(model_record.TAG_PREFIX)
+    mlflow.set_tracking_uri(tracking_uri())
+    client = MlflowClient()
+    found = version_of(client, name, model_id)
+    if found is None:
+        where = tracking_uri()
+        raise LookupError(f"no version of {name!r} in {where} was registered from {tag} ({MODEL_ID} {model_id})")
+    client.set_registered_model_alias(name, CHAMPION, found)
+    return found
 
 
 def log_run(params: dict[str, Any], metrics: dict[str, float], model: Any, passed: bool) -> LoggedRun:
-    """Log params, metrics and the model; register it and promote it if it earns it."""
+    """Log params, metrics and the model; register a model that passed the quality gate (unless
+    REGISTER_MODEL=false), tagged with its record's id."""
     uri = tracking_uri()
+    # Before set_tracking_uri, which exports MLFLOW_TRACKING_URI for subprocesses.
+    where = "MLFLOW_TRACKING_URI" if os.environ.get("MLFLOW_TRACKING_URI") else "mlflow.db"
     mlflow.set_tracking_uri(uri)
     experiment = params["mlflow"]["experiment"]
     if mlflow.get_experiment_by_name(experiment) is None:
@@ -123,11 +113,12 @@ def log_run(params: dict[str, Any], metrics: dict[str, float], model: Any, passe
     name = params["mlflow"]["registered_model"]
 
     example = _example(params)
+    record = model_record.build(params, metrics)
     with mlflow.start_run() as run:
         mlflow.log_params(_flatten({k: v for k, v in params.items() if k != "mlflow"}))
         mlflow.log_metrics(metrics)
-        mlflow.set_tag("quality_gate", "passed" if passed else "failed")
-        mlflow.log_dict(model_record.build(params, metrics), "model.record.json")
+        mlflow.set_tags({"quality_gate": "passed" if passed else "failed", MODEL_ID: record["id"]})
+        mlflow.log_dict(record, "model.record.json")
         info = mlflow.sklearn.log_model(
             model,
             name="model",
@@ -135,22 +126,38 @@ def log_run(params: dict[str, Any], metrics: dict[str, float], model: Any, passe
             # Listed rather than inferred: inference re-imports the model in a subprocess (slow).
             pip_requirements=[f"{p}=={version(p)}" for p in ("scikit-learn", "numpy", "pandas", "skops")],
             skops_trusted_types=SKOPS_TRUSTED_TYPES,
-            registered_model_name=name if register else None,
+            registered_model_name=name if register and passed else None,
         )
 
-    if not register:
-        logged = LoggedRun(run.info.run_id, None, False, "registration is off (REGISTER_MODEL=false)")
-    else:
+    logged = LoggedRun(run.info.run_id, str(info.registered_model_version) if register and passed else None)
+    if logged.version is not None:
         client = MlflowClient()
-        model_version = str(info.registered_model_version)
-        client.set_model_version_tag(name, model_version, "quality_gate", "passed" if passed else "failed")
-        promoted, reason = promote_if_better(client, name, model_version, model, params, passed)
-        logged = LoggedRun(run.info.run_id, model_version, promoted, reason)
-    where = "MLFLOW_TRACKING_URI" if os.environ.get("MLFLOW_TRACKING_URI") else "mlflow.db"
-    if logged.version is None:
-        print(f"MLflow: logged run {logged.run_id} to {where}; {logged.reason}")
-    else:
-        verdict = f"now {CHAMPION}" if logged.promoted else f"not {CHAMPION}"
-        print(f"MLflow: logged run {logged.run_id} to {where}; {name} version {logged.version} is {verdict}")
-        print(f"  because {logged.reason}")
+        client.set_model_version_tag(name, logged.version, MODEL_ID, record["id"])
+    registered = f"registered {name} version {logged.version}" if logged.version else "registered nothing"
+    print(f"MLflow: logged run {logged.run_id} to {where} ({MODEL_ID} {record['id']}); {registered}")
     return logged
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Mirror the champion release onto the MLflow alias.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    champion = commands.add_parser("champion", help=f"point the alias {CHAMPION!r} at release TAG's version")
+    champion.add_argument("tag", metavar="TAG", help=f"a {model_record.TAG_PREFIX}<id> release tag")
+    champion.add_argument("--params", type=Path, default=ROOT / "params.yaml", help="parameters file")
+    args = parser.parse_args(argv)
+    if not os.environ.get("MLFLOW_TRACKING_URI"):
+        print(f"MLflow: no tracking server (MLFLOW_TRACKING_URI): {args.tag} is the champion as a GitHub release only.")
+        return 0
+    with open(args.params, encoding="utf-8") as f:
+        name = yaml.safe_load(f)["mlflow"]["registered_model"]
+    try:
+        found = point_champion(name, args.tag)
+    except LookupError as e:
+        print(f"MLflow: {e}", file=sys.stderr)
+        return 1
+    print(f"MLflow: {name} version {found} ({args.tag}) is now {CHAMPION}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
