@@ -14,7 +14,10 @@
 #   5. python src/rollback.py: model-A is the champion again, model-B on hold, the Deploy workflow is
 #      dispatched for model-A, and (played here, as GitHub would run it) deploys model-A's digest;
 #   6. schedule on the same commit: model-B is retrained but on hold: nothing promoted or deployed.
-# After each step: the champion, the digest the cluster runs, and the records.
+# After each step: the champion, the digest the cluster runs, and the records. With MLflow, a real
+# tracking server on loopback (mlflow server, SQLite, local artifacts) is the repository's
+# MLFLOW_TRACKING_URI: retraining registers each model there, and after each step the alias
+# `champion` names the version registered from the champion release's model.
 #
 #   verify/checks/docker-lifecycle.sh <generated-project-dir> <the project's venv python>
 # shellcheck source=ml-lib.sh disable=SC2016  # jq filters use $base/$head, not the shell
@@ -24,13 +27,6 @@ VERIFY_PYTHON="${2:?usage: $0 <generated-project-dir> <venv-python>}"
 VERIFY_PYTHON="$(cd "$(dirname "$VERIFY_PYTHON")" && pwd)/$(basename "$VERIFY_PYTHON")" # a venv's: not resolved
 ml_setup "$1"
 ml_has docker || die "the project was not generated with --docker"
-# With MLflow the chain does not close yet (retrain.yml has no promote, deliver or deploy job: the
-# champion is only an MLflow alias), and with DVC the evaluate stage's model record is not a declared
-# output, so CI's retrain finds none (issue 14). Those scenarios do not get this check; the plugin
-# reads the next line. Should one reach it anyway, it fails.
-# verify: not with mlflow dvc (the chain does not close there yet)
-ml_has mlflow && die "with --mlflow the chain is not closed: retrain.yml has no promote, deliver or deploy job (the champion is only an MLflow alias)"
-ml_has dvc && die "with --dvc the evaluate stage's model record is not a declared output: CI's retrain finds no models/model.record.json"
 [[ -x "$ROOT/.tools/bin/kubeconform" ]] || die "no $ROOT/.tools/bin/kubeconform: run scripts/setup-tools.sh"
 [[ -x "$ROOT/.tools/venv/bin/python" ]] || die "no $ROOT/.tools/venv: run scripts/setup-tools.sh"
 command -v kubectl > /dev/null || die "kubectl is not installed: deploy/render.sh renders with kubectl kustomize"
@@ -47,6 +43,32 @@ export ACT_STANDIN_AWS_ACCESS_KEY_ID=testing ACT_STANDIN_AWS_SECRET_ACCESS_KEY=t
 cluster_vars=(--var EKS_CLUSTER=verify --var AWS_REGION=eu-west-1 --var AWS_DEPLOY_ROLE_ARN=arn:aws:iam::123456789012:role/deploy
   --var "K8S_VERSION=$K8S_VERSION" --image-stand-ins)
 image="ghcr.io/$REPO_NAME"
+
+if ml_has mlflow; then
+  mlflow_dir="$WORK/mlflow-server"
+  rm -rf "$mlflow_dir" && mkdir -p "$mlflow_dir"
+  port="$("$VERIFY_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  export MLFLOW_TRACKING_URI="http://127.0.0.1:$port"
+  "$VERIFY_PYTHON" -m mlflow server --host 127.0.0.1 --port "$port" --workers 1 \
+    --backend-store-uri "sqlite:///$mlflow_dir/mlflow.db" --artifacts-destination "$mlflow_dir/artifacts" \
+    > "$mlflow_dir/server.log" 2>&1 &
+  mlflow_pid=$!
+  trap 'kill "$mlflow_pid" 2> /dev/null || true' EXIT
+  for _ in $(seq 120); do
+    curl --silent --fail --output /dev/null "$MLFLOW_TRACKING_URI/health" && break
+    kill -0 "$mlflow_pid" 2> /dev/null || { cat "$mlflow_dir/server.log" >&2; die "mlflow server exited"; }
+    sleep 1
+  done
+  curl --silent --fail --output /dev/null "$MLFLOW_TRACKING_URI/health" || die "mlflow server does not answer on $MLFLOW_TRACKING_URI"
+  say "mlflow server on $MLFLOW_TRACKING_URI (pid $mlflow_pid)"
+  cluster_vars+=(--var "MLFLOW_TRACKING_URI=$MLFLOW_TRACKING_URI")
+fi
+# expect_alias STEP TAG: with MLflow, the alias champion names the version registered from TAG's model.
+expect_alias() {
+  ml_has mlflow || return 0
+  expect_eq "$1: MLflow alias champion's model" \
+    "$("$VERIFY_PYTHON" "$ROOT/verify/checks/mlflow-state.py" "$PROJ" | jq -r '.champion.tags.model_id // "none"')" "${2#model-}"
+}
 
 cluster() { jq -r "$1" "$ACT_STANDIN_CLUSTER"; }
 champion() { github '[.releases[] | select(.isPrerelease | not) | .tagName] | last'; }
@@ -69,6 +91,7 @@ expect_deployed() { # expect_deployed STEP TAG: the cluster runs TAG's image by 
   expect_eq "$1: attested by retrain.yml" \
     "$(jq -r --arg s "$image@$digest" '[.attestations // [] | .[] | select(.subject == $s) | .signer_workflow] | first' "$FAKE_GH_STATE")" \
     "$REPO_NAME/.github/workflows/retrain.yml"
+  expect_alias "$1" "$2"
 }
 
 # 1. The first model.

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { CreateNodesContextV2, CreateNodesResultV2, PostTasksExecutionContext, TargetConfiguration } from 'nx/src/devkit-exports.js';
-import { discoverChecks, scenarios, targetsFor, verifyQuick, type Scenario, type TargetSpec } from './scenarios.js';
+import { discoverChecks, scenarios, targetsFor, type Scenario, type TargetSpec } from './scenarios.js';
 import { writeSummary } from './summary.js';
 import { pythonProbeCommand } from './tasks/python.js';
 import { ciProvider } from '@create-ml-ci-cd/core';
@@ -102,7 +102,7 @@ const DESCRIPTIONS: Record<TargetSpec['kind'], string> = {
   verify: 'Every target of this scenario passed',
 };
 
-export function scenarioProject(s: Scenario, checks: string[], root: string, quick = s.quick) {
+export function scenarioProject(s: Scenario, checks: string[], root: string) {
   const targets = targetsFor(s, checks);
   const config: Record<string, TargetConfiguration> = {};
   for (const t of targets) {
@@ -128,7 +128,7 @@ export function scenarioProject(s: Scenario, checks: string[], root: string, qui
     name: s.project,
     root: `.verify/${s.project}`,
     projectType: 'application' as const,
-    tags: ['verify-scenario', `ci:${s.ci}`, s.lintOnly ? 'verify:lint-only' : 'verify:full', ...(quick ? ['verify:quick'] : []), ...s.features.map((f) => `feature:${f}`)],
+    tags: ['verify-scenario', `ci:${s.ci}`, s.lintOnly ? 'verify:lint-only' : 'verify:full', ...(s.quick ? ['verify:quick'] : []), ...s.features.map((f) => `feature:${f}`)],
     metadata: { description: s.about, scenario: s },
     targets: config,
   };
@@ -137,7 +137,7 @@ export function scenarioProject(s: Scenario, checks: string[], root: string, qui
 export async function createNodes(_files: readonly string[], _options: unknown, context: CreateNodesContextV2): Promise<CreateNodesResultV2> {
   const checks = discoverChecks(join(context.workspaceRoot, 'verify/checks'));
   const all = scenarios();
-  const projects = Object.fromEntries(all.map((s) => [`.verify/${s.project}`, scenarioProject(s, checks, context.workspaceRoot, verifyQuick(s, all, checks))]));
+  const projects = Object.fromEntries(all.map((s) => [`.verify/${s.project}`, scenarioProject(s, checks, context.workspaceRoot)]));
   return [[SCENARIOS_FILE, { projects }]];
 }
 

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseOptions, ciNames, defaultCi, featureMatrix, features, kebab, supports, versions } from '@create-ml-ci-cd/core';
-import { checksDir } from './root.js';
 
 /**
  * The verification matrix: what gets generated and run. Every combination of the registry's
@@ -191,45 +190,8 @@ export function checksFor(s: Scenario, checks: string[]): string[] {
   if (s.lintOnly || s.ci !== defaultCi) return [];
   return checks.filter((c) => {
     const owner = checkFeature(c);
-    if (checkNotWith(c).some((f) => s.features.includes(f))) return false;
     return owner === undefined ? s.quick : s.features.includes(owner);
   });
-}
-
-/** Read once per process: the plugin asks for every scenario and check when Nx builds its graph. */
-const notWith = new Map<string, string[]>();
-
-/**
- * Features a check cannot run with yet, from a header line of its script:
- * `# verify: not with mlflow dvc (why)`. Such a check runs in the scenarios of its feature that
- * have none of them, and the quick subset gains the smallest of those (verifyQuick).
- */
-export function checkNotWith(check: string): string[] {
-  let found = notWith.get(check);
-  if (!found) {
-    let text = '';
-    try {
-      text = readFileSync(join(checksDir, `${check}.sh`), 'utf8');
-    } catch {
-      // Not a script of verify/checks (a test's made-up name): no restriction.
-    }
-    const line = /^# verify: not with ([^(\n]+)/m.exec(text);
-    found = line ? line[1].trim().split(/\s+/) : [];
-    notWith.set(check, found);
-  }
-  return found;
-}
-
-/**
- * Whether a scenario is in the quick subset: no features and every feature (Scenario.quick), plus,
- * for each check none of those runs, the scenario with the fewest features that runs it.
- */
-export function verifyQuick(s: Scenario, all: Scenario[], checks: string[]): boolean {
-  if (s.quick) return true;
-  const quickRuns = new Set(all.filter((x) => x.quick).flatMap((x) => checksFor(x, checks)));
-  return checks
-    .filter((c) => !quickRuns.has(c))
-    .some((c) => all.filter((x) => checksFor(x, checks).includes(c)).sort((a, b) => a.features.length - b.features.length)[0] === s);
 }
 
 export type TargetKind = 'generate' | 'setup' | 'train' | 'pytest' | 'lint-workflows' | 'run-workflow' | 'check' | 'verify';

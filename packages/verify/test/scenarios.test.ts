@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { featureMatrix, features, supports, type Feature } from '@create-ml-ci-cd/core';
 import { createNodes, scenarioProject } from '../src/plugin.js';
-import { checkNotWith, checksFor, discoverChecks, scenarios, targetsFor, verifyQuick } from '../src/scenarios.js';
+import { checksFor, discoverChecks, scenarios, targetsFor } from '../src/scenarios.js';
 
 const registry = features as unknown as Feature[];
 const fake: Feature = {
@@ -75,21 +75,9 @@ describe('scenarios', () => {
     const checks = discoverChecks(join(root, 'verify/checks'));
     expect(checks.length).toBeGreaterThan(0);
     const all = scenarios();
-    const quick = all.filter((s) => verifyQuick(s, all, checks));
+    const quick = all.filter((s) => s.quick);
     const covered = new Set(quick.flatMap((s) => checksFor(s, checks)));
     expect(checks.filter((c) => !covered.has(c))).toEqual([]);
-  });
-
-  it('keeps a check out of the scenarios with a feature its header says it cannot run with', () => {
-    const checks = discoverChecks(join(root, 'verify/checks'));
-    const limited = checks.filter((c) => checkNotWith(c).length > 0);
-    expect(limited).toContain('docker-lifecycle');
-    for (const c of limited) {
-      const excluded = checkNotWith(c);
-      const runners = scenarios().filter((s) => checksFor(s, checks).includes(c));
-      expect(runners.length, c).toBeGreaterThan(0);
-      for (const s of runners) expect(s.features.filter((f) => excluded.includes(f)), `${c} in ${s.project}`).toEqual([]);
-    }
   });
 
   it('gives lint-only scenarios generate and lint-workflows only', () => {
