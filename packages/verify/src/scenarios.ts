@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseOptions, ciNames, defaultCi, featureMatrix, features, kebab, supports, versions } from '@create-ml-ci-cd/core';
+import { harness } from './ci/index.js';
 import { checksDir } from './root.js';
 
 /**
@@ -255,8 +256,9 @@ export function targetsFor(s: Scenario, checks: string[]): TargetSpec[] {
       { name: 'setup', kind: 'setup', dependsOn: ['generate'] },
       { name: 'train', kind: 'train', dependsOn: ['setup'] },
       { name: 'pytest', kind: 'pytest', dependsOn: ['train'] },
-      // After setup: it fills the wheelhouse the act runs install from.
-      { name: 'run-workflow', kind: 'run-workflow', dependsOn: ['setup'] },
+      // After setup: it fills the wheelhouse the act runs install from. Only for providers whose
+      // pipelines run here (not Jenkins).
+      ...(harness(s.ci).run ? [{ name: 'run-workflow', kind: 'run-workflow', dependsOn: ['setup'] } satisfies TargetSpec] : []),
       ...checksFor(s, checks).map((c): TargetSpec => {
         const owner = checkFeature(c);
         return { name: `check-${c}`, kind: 'check', dependsOn: ['setup'], check: c, ...(owner ? { owner } : {}) };
