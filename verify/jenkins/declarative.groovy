@@ -127,6 +127,17 @@ checkSteps = { ClosureExpression closure, String where ->
   })
 }
 
+/** environment { NAME = value ... }: assignments only. */
+def checkEnvironment = { MethodCallExpression d, String where ->
+  def inner = closureOf(d)
+  if (inner == null) { problem(d, "${where}: environment needs a block"); return }
+  inner.code.statements.each { s ->
+    def e = s instanceof ExpressionStatement ? s.expression : null
+    if (!(e instanceof BinaryExpression && e.operation.text == '=' && e.leftExpression instanceof VariableExpression))
+      problem(s, "${where}: environment takes NAME = value, found `${s.text.take(60)}`")
+  }
+}
+
 def checkWhen
 checkWhen = { ClosureExpression closure, String section ->
   def found = directives(closure, section, ALLOWED.when)
@@ -178,6 +189,7 @@ checkStages = { MethodCallExpression stagesCall, String where ->
           if (inner == null) problem(d, "stage '${name}': when needs a block")
           else checkWhen(inner, 'when')
           break
+        case 'environment': checkEnvironment(d, "stage '${name}'"); break
         case 'input':
           if (inner == null) problem(d, "stage '${name}': input needs a block")
           else if (!directives(inner, 'input', ALLOWED.input).containsKey('message')) problem(d, "stage '${name}': input has no message")
@@ -236,14 +248,7 @@ if (pipelines.size() == 1) {
           if (inner == null) problem(d, "${name} needs a block")
           else directives(inner, name, ALLOWED[name])
           break
-        case 'environment':
-          if (inner == null) problem(d, 'environment needs a block')
-          else inner.code.statements.each { s ->
-            def e = s instanceof ExpressionStatement ? s.expression : null
-            if (!(e instanceof BinaryExpression && e.operation.text == '=' && e.leftExpression instanceof VariableExpression))
-              problem(s, "environment: expected NAME = value, found `${s.text.take(60)}`")
-          }
-          break
+        case 'environment': checkEnvironment(d, 'pipeline'); break
         case 'post':
           if (inner == null) problem(d, 'post needs a block')
           else {

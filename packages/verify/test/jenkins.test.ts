@@ -60,6 +60,7 @@ describe('the Declarative structure check (Groovy AST)', () => {
     ['a script named in a sh step inside script { }', () => edit("sh 'rm -rf champion-base champion", "sh 'bash scripts/gone.sh; rm -rf champion-base champion"), /sh runs scripts\/gone\.sh, which the project does not have/],
     ['no post section', () => edit(/\n {2}post \{\n[\s\S]*?\n {2}\}\n\}\n$/, '\n}\n'), /pipeline has no post section/],
     ['an image not pinned by digest', () => edit(/(image 'python:[\d.]+-slim)@sha256:[0-9a-f]{64}'/, "$1'"), /docker agent image python:[\d.]+-slim is not pinned by digest/],
+    ['an environment entry that is not NAME = value', () => edit("    PYTHONUNBUFFERED = '1'", "    PYTHONUNBUFFERED '1'"), /pipeline: environment takes NAME = value/],
     ['the same directive twice', () => edit(/^ {2}options \{/m, '  triggers { pollSCM(\'H * * * *\') }\n  options {'), /pipeline: `triggers` appears twice/],
   ])('fails %s, saying so', (_name, broken, message) => {
     const r = run('structure', broken());
