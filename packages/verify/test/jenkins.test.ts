@@ -57,7 +57,7 @@ describe('the Declarative structure check (Groovy AST)', () => {
     ['an empty steps block', () => edit(/( {4}stage\('Test'\) \{\n.*\n {6}steps \{\n)[^\n]*\n/, '$1'), /stage 'Test': steps is empty/],
     ['an unbalanced block', () => edit(/(UV_LINK_MODE = 'copy'\n) {2}\}\n/, '$1'), /Jenkinsfile:\d+:\d+: Groovy syntax error/],
     ['a sh step running a script the project does not have', () => edit("sh '.venv/bin/python src/lock.py check'", "sh 'python src/missing.py'"), /Jenkinsfile:\d+: stage 'Lint': sh runs src\/missing\.py, which the project does not have/],
-    ['a script named in a sh step inside script { }', () => edit("sh 'rm -rf champion-base champion", "sh 'bash scripts/gone.sh; rm -rf champion-base champion"), /sh runs scripts\/gone\.sh, which the project does not have/],
+    ['a script named in a sh step inside script { }', () => edit('        script {\n          // REGISTRY', "        script {\n          sh 'bash scripts/gone.sh --now'\n          // REGISTRY"), /sh runs scripts\/gone\.sh, which the project does not have/],
     ['no post section', () => edit(/\n {2}post \{\n[\s\S]*?\n {2}\}\n\}\n$/, '\n}\n'), /pipeline has no post section/],
     ['an image not pinned by digest', () => edit(/(image 'python:[\d.]+-slim)@sha256:[0-9a-f]{64}'/, "$1'"), /docker agent image python:[\d.]+-slim is not pinned by digest/],
     ['an environment entry that is not NAME = value', () => edit("    PYTHONUNBUFFERED = '1'", "    PYTHONUNBUFFERED '1'"), /pipeline: environment takes NAME = value/],

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { tool, workspaceRoot, type StepResult, type TaskContext } from '../tasks/context.js';
+import { workspaceRoot } from '../root.js';
+import { tool, type StepResult, type TaskContext } from '../tasks/context.js';
 import { projectFiles } from '../tasks/generate.js';
 import type { CiProvider } from './index.js';
 
