@@ -49,6 +49,15 @@ describe('the Declarative structure check (Groovy AST)', () => {
     expect(r.out).toContain('src/report.py');
   });
 
+  it("calls only scripts GitLab's pipeline calls too, which run-workflow runs here (the same features)", () => {
+    const r = run('structure', good);
+    const scripts = /sh steps run (.*)$/m.exec(r.out)?.[1].split(', ') ?? [];
+    expect(scripts.length, r.out).toBeGreaterThan(2);
+    const answers = normalizeAnswers({ name: 'demo', ci: 'gitlab', features: features.filter((f) => supports(f, 'jenkins')).map((f) => f.name) });
+    const gitlab = renderProject(answers, join(workspaceRoot, 'templates'), '0.0.0-test').get('.gitlab-ci.yml')!.toString();
+    for (const script of scripts) expect(gitlab, script).toContain(script);
+  });
+
   it.each([
     ['a typo in a directive', () => edit(/^ {2}options \{/m, '  optoins {'), /Jenkinsfile:\d+: pipeline: unknown directive `optoins` \(did you mean `options`\?\)/],
     ['a typo in a stage directive', () => edit("      when { changeRequest() }", '      whne { changeRequest() }'), /stage 'Model report': unknown directive `whne` \(did you mean `when`\?\)/],
