@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the external tools the verification suite uses into .tools/ at the
-# repo root: a venv with the pinned PyPI tools, Go-built tools, and shellcheck and rsync
-# from Debian. Re-runnable; does nothing but print versions when up to date.
+# repo root: a venv with the pinned PyPI tools, Go-built tools, shellcheck and rsync
+# from Debian, and the Groovy jar that parses generated Jenkinsfiles. Re-runnable; does nothing but print versions when up to date.
 #
 #   scripts/setup-tools.sh            # install or confirm
 #   scripts/setup-tools.sh --force    # reinstall even if the stamp matches
@@ -17,6 +17,11 @@ REQS="$ROOT/scripts/tools-requirements.txt"
 STAMP="$TOOLS/.stamp"
 PY_TOOLS=(uv uvx zizmor hadolint act check-jsonschema)
 GO_TOOLS=(actionlint kubeconform)
+# Groovy's parser for the structural check of generated Jenkinsfiles (verify/jenkins/declarative.groovy),
+# from Maven Central, checked against this sha256 (the one Maven Central publishes beside the jar).
+GROOVY_VERSION=5.0.8
+GROOVY_SHA256=942993eee2a6a8f5fcbc1bc76c1ab18d179d598c9b29c8fc96a0138b162e0fa8
+GROOVY_JAR="$TOOLS/lib/groovy-$GROOVY_VERSION.jar"
 
 force=0
 [[ "${1:-}" == "--force" ]] && force=1
@@ -32,7 +37,8 @@ all_present() {
   for t in "${PY_TOOLS[@]}" "${GO_TOOLS[@]}"; do
     [[ -x "$BIN/$t" ]] || return 1
   done
-  [[ -x "$VENV/bin/moto_server" ]]
+  [[ -x "$VENV/bin/moto_server" ]] || return 1
+  [[ -f "$GROOVY_JAR" && "$(readlink "$TOOLS/lib/groovy.jar")" == "groovy-$GROOVY_VERSION.jar" ]]
 }
 
 # Debian packages: shellcheck (lints the generated shell), rsync (gitlab-ci-local copies the
@@ -86,6 +92,21 @@ install_go_tools() {
   done < <(grep '^# go: ' "$REQS")
 }
 
+# The jar is kept only when its sha256 matches; .tools/lib/groovy.jar names the pinned one.
+install_groovy() {
+  command -v java >/dev/null 2>&1 || die "java (17 or newer) is required: npm-groovy-lint and the Jenkinsfile check run on it; e.g. apt-get install openjdk-17-jre-headless"
+  mkdir -p "$TOOLS/lib"
+  if [[ ! -f "$GROOVY_JAR" ]] || ! echo "$GROOVY_SHA256  $GROOVY_JAR" | sha256sum --check --quiet --status; then
+    log "downloading groovy $GROOVY_VERSION from Maven Central"
+    local part="$GROOVY_JAR.part"
+    curl -fsSL --retry 3 -o "$part" "https://repo1.maven.org/maven2/org/apache/groovy/groovy/$GROOVY_VERSION/groovy-$GROOVY_VERSION.jar" \
+      || die "could not download groovy $GROOVY_VERSION from repo1.maven.org"
+    echo "$GROOVY_SHA256  $part" | sha256sum --check --quiet --status || { rm -f "$part"; die "groovy-$GROOVY_VERSION.jar does not have the pinned sha256"; }
+    mv "$part" "$GROOVY_JAR"
+  fi
+  ln -sfn "groovy-$GROOVY_VERSION.jar" "$TOOLS/lib/groovy.jar"
+}
+
 print_versions() {
   export PATH="$BIN:$PATH"
   printf '%-11s %s\n' \
@@ -96,6 +117,7 @@ print_versions() {
     act "$(act --version)" \
     kubeconform "$(go version -m "$BIN/kubeconform" | awk '$1 == "mod" { print $3 }')" \
     shellcheck "$(shellcheck --version | sed -n 's/^version: //p')" \
+    groovy "$GROOVY_VERSION ($(readlink "$TOOLS/lib/groovy.jar"))" \
     python3 "$(python3 --version)"
 }
 
@@ -107,6 +129,7 @@ else
   rm -f "$STAMP"
   install_python_tools
   install_go_tools
+  install_groovy
   all_present || die "some tools are missing from $BIN after install"
   echo "$want_stamp" > "$STAMP"
   log "installed into $TOOLS"

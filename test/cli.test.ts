@@ -83,7 +83,7 @@ describe('create-ml-ci-cd (spawned, non-interactive)', () => {
     [['demo', '--bogus'], /Unknown option --bogus/],
     [['demo', '--python', '2.7'], /unsupported Python version "2.7" \(--python\): use one of 3\.11/],
     [["demo", "--package-manager", "npm"], /unsupported package manager "npm" \(--package-manager\): use uv or pip/],
-    [['demo', '--ci', 'travis'], /^create-ml-ci-cd: unsupported CI provider "travis" \(--ci\): use github or gitlab\./],
+    [['demo', '--ci', 'travis'], /^create-ml-ci-cd: unsupported CI provider "travis" \(--ci\): use one of github, gitlab, jenkins\./],
     [['demo', '--git', '--no-git'], /Conflicting options/],
     [['a', 'b'], /Too many arguments/],
     [['demo', '--answers', 'missing.json'], /missing.json does not exist/],

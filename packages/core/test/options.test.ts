@@ -30,7 +30,7 @@ describe('normalizeAnswers', () => {
     [{ name: 'demo', description: 'two\nlines' }, /^answers: the description \("description"\) must be one line/],
     [{ name: 'demo', packageManager: 'UV' }, /unsupported package manager "UV"/],
     [{ name: 'demo', packageManager: true }, /"packageManager" must be a string/],
-    [{ name: 'demo', ci: 'travis' }, /^answers: unsupported CI provider "travis" \("ci"\): use github or gitlab\.$/],
+    [{ name: 'demo', ci: 'travis' }, /^answers: unsupported CI provider "travis" \("ci"\): use one of github, gitlab, jenkins\.$/],
     [{ name: 'demo', ci: 'gitlab', features: ['upgrade-bot'] }, /^answers: upgrade-bot is not available with GitLab CI yet \(its jobs exist for github only\); drop --upgrade-bot or use --ci github\.$/],
     [{ name: 'demo', ci: 'gitlab', python: '3.14' }, /GitLab CI \("ci"\) with Python 3\.14 needs the image python:3\.14-slim/],
     [{ name: 'demo', retrainCron: '0 6 * *' }, /invalid retrain cron "0 6 \* \*": it has 4 fields, not 5/],

@@ -111,6 +111,30 @@ describe('CI providers', () => {
       expect(files.filter((f) => f.startsWith('.github/'))).toEqual([]);
     }
   });
+  it('renders one Jenkinsfile and no GitHub or GitLab file for --ci jenkins, with every feature it has stages for', () => {
+    const jenkins = features.filter((f) => supports(f, 'jenkins')).map((f) => f.name);
+    // Kubeflow and the upgrade bot have no Jenkins stages; everything else does.
+    expect(jenkins).toEqual(all.filter((f) => f !== 'kubeflow' && f !== 'upgrade-bot'));
+    for (const combo of [[], jenkins]) {
+      const out = renderProject(normalizeAnswers({ name: 'demo', ci: 'jenkins', features: combo }), templates, '0.1.0');
+      const files = [...out.keys()];
+      expect(files).toContain('Jenkinsfile');
+      expect(files.filter((f) => f.startsWith('.github/') || f.startsWith('.gitlab') )).toEqual([]);
+      const text = out.get('Jenkinsfile')!.toString();
+      const readme = out.get('README.md')!.toString();
+      expect(text).toMatch(/image 'python:[\d.]+-slim@sha256:[0-9a-f]{64}'/);
+      expect(text).toContain("cron(env.BRANCH_NAME == 'main' ? 'TZ=UTC\\n0 6 * * 1' : '')");
+      expect(readme).toContain('## Jenkins');
+      expect(readme).toContain('Jenkins itself was not run');
+      expect(readme).not.toContain('## GitLab CI');
+      // Credentials only for what a feature needs.
+      expect(text.includes("credentials('mlflow-tracking')")).toBe(combo.includes('mlflow'));
+      expect(text.includes("stage('Deliver')")).toBe(combo.includes('docker'));
+    }
+  });
+  it('refuses a feature with no Jenkins stages', () => {
+    expect(() => normalizeAnswers({ name: 'demo', ci: 'jenkins', features: ['kubeflow'] })).toThrow(/kubeflow is not available with Jenkins yet/);
+  });
   it('renders no GitLab file for github, the default, and records the provider', () => {
     const out = renderProject(normalizeAnswers({ name: 'demo', features: all }), templates, '0.1.0');
     expect([...out.keys()].filter((f) => f === '.gitlab-ci.yml' || f.startsWith('.gitlab/'))).toEqual([]);

@@ -67,9 +67,9 @@ function inputsFor(s: Scenario, t: TargetSpec, all: TargetSpec[], checks: string
     case 'check':
       return [...base, tools, pythonRuntime(s), ...checkSupport(root, t.check!, checks)];
     case 'lint-workflows':
-      return [...base, tools, { runtime: 'shellcheck --version' }];
+      return [...base, tools, { runtime: 'shellcheck --version' }, ...(harness(s.ci).lintInputs ?? []).map(ws)];
     case 'run-workflow':
-      return [...base, tools, pythonRuntime(s), ...harness(s.ci).runInputs.map(ws)];
+      return [...base, tools, pythonRuntime(s), ...(harness(s.ci).runInputs ?? []).map(ws)];
     case 'verify': {
       const seen = new Map<string, Input>();
       for (const dep of all.filter((d) => d !== t)) for (const i of inputsFor(s, dep, all, checks, root)) seen.set(JSON.stringify(i), i);
@@ -96,7 +96,7 @@ const DESCRIPTIONS: Record<TargetSpec['kind'], string> = {
   setup: 'uv venv + uv pip sync --require-hashes requirements-dev.lock (shared uv cache)',
   train: 'python src/train.py in a copy of the project (quality gate included)',
   pytest: "The project's tests (pytest) and its ruff lint/format check",
-  'lint-workflows': '@actions/workflow-parser, actionlint with shellcheck, zizmor --offline, hadolint',
+  'lint-workflows': '@actions/workflow-parser, actionlint with shellcheck, zizmor --offline, hadolint (GitLab: its schema; Jenkins: npm-groovy-lint and the Declarative structure check)',
   'run-workflow': 'Run the generated pipelines locally: act in host mode (GitHub: push, pull_request) or gitlab-ci-local (GitLab: push, merge request)',
   check: 'A verify/checks script',
   verify: 'Every target of this scenario passed',

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseOptions, ciNames, defaultCi, featureMatrix, features, kebab, supports, versions } from '@create-ml-ci-cd/core';
+import { harness } from './ci/index.js';
 
 /**
  * The verification matrix: what gets generated and run. Every combination of the registry's
@@ -112,18 +113,23 @@ export function scenarios(): Scenario[] {
   }
 
   // Every other CI provider with no features and with every feature: the provider's own layer and
-  // each feature's jobs in it.
+  // each feature's jobs in it. Quick when its pipelines run here; a provider that is only linted
+  // (Jenkins) would add to the quick subset nothing but another install, train and pytest of
+  // projects the quick GitHub scenarios already run (its Jenkinsfile checks are in the package tests).
   for (const ci of ciNames.filter((c) => c !== defaultCi)) {
     for (const combo of [[], features.filter((f) => supports(f, ci)).map((f) => f.name)]) {
       list.push(
-        full({
-          project: `scenario-${ci}${combo.length ? '-all' : ''}`,
-          about: `--ci ${ci}; ${combo.length ? 'every feature' : 'no optional features'}`,
-          features: combo,
-          ci,
-          args: ['--name', `demo-${ci}`, '--ci', ci, ...featureFlags(combo)],
-          python: versions.python.default,
-        }),
+        full(
+          {
+            project: `scenario-${ci}${combo.length ? '-all' : ''}`,
+            about: `--ci ${ci}; ${combo.length ? 'every feature' : 'no optional features'}${harness(ci).run ? '' : ` (its pipeline linted, not run: no ${ci} here)`}`,
+            features: combo,
+            ci,
+            args: ['--name', `demo-${ci}`, '--ci', ci, ...featureFlags(combo)],
+            python: versions.python.default,
+          },
+          harness(ci).run !== undefined,
+        ),
       );
     }
   }
@@ -217,8 +223,9 @@ export function targetsFor(s: Scenario, checks: string[]): TargetSpec[] {
       { name: 'setup', kind: 'setup', dependsOn: ['generate'] },
       { name: 'train', kind: 'train', dependsOn: ['setup'] },
       { name: 'pytest', kind: 'pytest', dependsOn: ['train'] },
-      // After setup: it fills the wheelhouse the act runs install from.
-      { name: 'run-workflow', kind: 'run-workflow', dependsOn: ['setup'] },
+      // After setup: it fills the wheelhouse the act runs install from. Only for providers whose
+      // pipelines run here (not Jenkins).
+      ...(harness(s.ci).run ? [{ name: 'run-workflow', kind: 'run-workflow', dependsOn: ['setup'] } satisfies TargetSpec] : []),
       ...checksFor(s, checks).map((c): TargetSpec => {
         const owner = checkFeature(c);
         return { name: `check-${c}`, kind: 'check', dependsOn: ['setup'], check: c, ...(owner ? { owner } : {}) };

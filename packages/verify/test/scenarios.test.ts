@@ -43,6 +43,17 @@ describe('scenarios', () => {
       ['scenario-gitlab-all', features.filter((f) => supports(f, 'gitlab')).length, true],
     ]);
     for (const s of gitlab) expect(s.args).toEqual(expect.arrayContaining(['--ci', 'gitlab']));
+    // Jenkins cannot run here: its pair is full (setup, train, pytest) but has no run-workflow and is not quick.
+    const jenkins = list.filter((s) => s.ci === 'jenkins');
+    expect(jenkins.map((s) => [s.project, s.features, s.quick])).toEqual([
+      ['scenario-jenkins', [], false],
+      ['scenario-jenkins-all', features.filter((f) => supports(f, 'jenkins')).map((f) => f.name), false],
+    ]);
+    for (const s of jenkins) {
+      expect(s.lintOnly).toBe(false);
+      expect(targetsFor(s, []).map((t) => t.name)).toEqual(['generate', 'lint-workflows', 'setup', 'train', 'pytest', 'verify']);
+    }
+    expect(targetsFor(gitlab[0], []).map((t) => t.name)).toContain('run-workflow');
   });
 
   it('grows with the registry: a fake extra feature adds its combinations and its remote scenarios', async () => {
@@ -101,7 +112,7 @@ describe('feature checks', () => {
     // Feature checks wherever the feature is; the others in the quick scenarios only.
     for (const s of withDvc) expect(checksFor(s, checks)).toEqual(s.quick ? ['dvc', 'dvc-push', 'ml-gate'] : ['dvc', 'dvc-push']);
     // The checks drive GitHub workflows: GitLab scenarios run none (their run-workflow runs the pipelines).
-    for (const s of scenarios().filter((x) => x.ci === 'gitlab')) expect(checksFor(s, checks)).toEqual([]);
+    for (const s of scenarios().filter((x) => x.ci !== 'github')) expect(checksFor(s, checks)).toEqual([]);
   });
 });
 

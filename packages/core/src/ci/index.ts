@@ -1,5 +1,6 @@
 import { github } from './github.js';
 import { gitlab } from './gitlab.js';
+import { jenkins } from './jenkins.js';
 
 /**
  * A CI provider the generated project can target. Everything provider-specific that core needs is
@@ -22,7 +23,7 @@ export interface CiProviderDef {
 }
 
 /** In the order `--help` and the prompt list them; the first is the default. */
-export const ciProviders = [github, gitlab] as const satisfies readonly CiProviderDef[];
+export const ciProviders = [github, gitlab, jenkins] as const satisfies readonly CiProviderDef[];
 export type CiName = (typeof ciProviders)[number]['name'];
 export const ciNames = ciProviders.map((p) => p.name) as CiName[];
 export const defaultCi: CiName = 'github';

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { tool, toolsBin, workspaceRoot, type TaskContext } from '../tasks/context.js';
+// workspaceRoot from root.js: it is used at load time, and tasks/context.js may still be loading
+// (scenarios.ts reads ci/index.ts, which tasks/context.js imports through scenarios.ts).
+import { workspaceRoot } from '../root.js';
+import { tool, toolsBin, type TaskContext } from '../tasks/context.js';
 import { projectFiles } from '../tasks/generate.js';
 import { ensureVenv, ensureWheelhouse, hostPython, uvCacheDir } from '../tasks/python.js';
 import type { CiProvider } from './index.js';

@@ -35,7 +35,12 @@ export async function runTarget(target: string, project: string | Scenario, opti
       case 'train': await train(ctx); break;
       case 'pytest': await pytest(ctx); break;
       case 'lint-workflows': await harness(scenario.ci).lint(ctx); break;
-      case 'run-workflow': await harness(scenario.ci).run(ctx); break;
+      case 'run-workflow': {
+        const run = harness(scenario.ci).run;
+        if (!run) throw new Error(`${scenario.ci} pipelines cannot run here: ${scenario.project} has no run-workflow target.`);
+        await run(ctx);
+        break;
+      }
       case 'check': await check(ctx, spec.check!, spec.owner); break;
       case 'verify': await verify(ctx); break;
     }
