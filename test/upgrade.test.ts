@@ -66,13 +66,20 @@ describe('create-ml-ci-cd upgrade', () => {
     expect(result.stdout).toMatch(/kept deleted +src\/train\.py/);
   });
 
-  it('removes a file the template dropped only when unmodified; a modified one is kept and reported', async () => {
+  it('removes a file the template dropped only when unmodified; a modified one is kept as a modify/delete conflict', async () => {
     const dir = await project((d) => write(d, 'keep.txt', 'my notes\n'));
     const result = await upgrade(dir);
-    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.exitCode, result.stderr).toBe(3);
     expect(existsSync(join(dir, 'old.txt'))).toBe(false);
     expect(read(dir, 'keep.txt')).toBe('my notes\n');
-    expect(result.stdout).toMatch(/kept +keep\.txt +\(no longer generated, but you modified it\)/);
+    expect(result.stdout).toMatch(/CONFLICT +keep\.txt +\(no longer generated, but you modified it: keep it or delete it\)/);
+    expect(result.stderr).toMatch(/1 file\(s\) are no longer generated but carry your edits: keep\.txt\./);
+    // As git records one: base and ours, no stage 3 ("deleted by them"); committing needs a decision.
+    expect(git(dir, 'status', '--porcelain', 'keep.txt')).toMatch(/^UD keep\.txt/);
+    expect(git(dir, 'show', ':2:keep.txt')).toBe('my notes\n');
+    expect(() => git(dir, 'commit', '-qm', 'x')).toThrow();
+    git(dir, 'add', 'keep.txt');
+    expect(git(dir, 'ls-files', '-u')).toBe('');
   });
 
   it('adds new template files and leaves the user own files alone', async () => {
@@ -101,6 +108,51 @@ describe('create-ml-ci-cd upgrade', () => {
     expect(read(dir, 'README.md')).toContain('Better');
     expect(readJson(join(dir, '.create-ml-ci-cd.json')).answers).toMatchObject({ python, description: 'Better' });
     expect(result.stdout).toContain(`python "${versions.python.default}" -> "${python}"`);
+  });
+
+  it('switches the CI provider (--ci) of a real project and back: an unedited project ends byte for byte as a fresh one', async () => {
+    const real = join(repoRoot, 'templates');
+    const root = tempDir('cmlcicd-ci-');
+    for (const name of ['proj', 'fresh']) expect((await cli([name, '--name', 'proj', '--yes'], { cwd: root, env: { CREATE_ML_CI_CD_TEMPLATES: real } })).exitCode).toBe(0);
+    const dir = join(root, 'proj');
+    const fresh = listTree(join(root, 'fresh')).map((p) => [p, read(join(root, 'fresh'), p)]);
+
+    const dry = await upgrade(dir, ['--ci', 'gitlab', '--dry-run'], { from: real, to: real });
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/would delete +\.github\/workflows\/ml_pipeline\.yml +\(no longer generated; you had not modified it\)/);
+    expect(dry.stdout).toMatch(/would add +\.gitlab-ci\.yml/);
+    expect(status(dir)).toEqual([]);
+
+    const toGitlab = await upgrade(dir, ['--ci', 'gitlab'], { from: real, to: real });
+    expect(toGitlab.exitCode, toGitlab.stderr).toBe(0);
+    expect(listTree(dir).filter((p) => p.startsWith('.github/'))).toEqual([]);
+    expect(existsSync(join(dir, '.gitlab-ci.yml'))).toBe(true);
+    expect(readJson(join(dir, '.create-ml-ci-cd.json')).answers.ci).toBe('gitlab');
+    commitAll(dir);
+
+    const back = await upgrade(dir, ['--ci', 'github'], { from: real, to: real });
+    expect(back.exitCode, back.stderr).toBe(0);
+    expect(listTree(dir).map((p) => [p, read(dir, p)])).toEqual(fresh);
+  });
+
+  it('switching the CI provider keeps an edited workflow as a conflict and minds a deleted one not at all', async () => {
+    const real = join(repoRoot, 'templates');
+    const root = tempDir('cmlcicd-ci-');
+    expect((await cli(['proj', '--yes'], { cwd: root, env: { CREATE_ML_CI_CD_TEMPLATES: real } })).exitCode).toBe(0);
+    const dir = join(root, 'proj');
+    const pipeline = '.github/workflows/ml_pipeline.yml';
+    write(dir, pipeline, `${read(dir, pipeline)}# our own step\n`);
+    git(dir, 'rm', '-q', '.github/workflows/drift.yml');
+    commitAll(dir);
+
+    const result = await upgrade(dir, ['--ci', 'gitlab'], { from: real, to: real });
+    expect(result.exitCode, result.stderr).toBe(3);
+    expect(read(dir, pipeline)).toMatch(/# our own step\n$/);
+    expect(result.stdout).toMatch(/CONFLICT +\.github\/workflows\/ml_pipeline\.yml +\(no longer generated, but you modified it/);
+    expect(result.stdout).not.toContain('drift.yml');
+    expect(git(dir, 'status', '--porcelain', pipeline)).toMatch(/^UD /);
+    expect(existsSync(join(dir, '.github/workflows/retrain.yml'))).toBe(false);
+    expect(existsSync(join(dir, '.gitlab-ci.yml'))).toBe(true);
   });
 
   it('switches the package manager (--package-manager) in every workflow of a real project, keeping an edit beside it', async () => {
@@ -137,10 +189,10 @@ describe('create-ml-ci-cd upgrade', () => {
     commitAll(dir);
 
     const removed = await upgrade(dir, [`--no-${f}`], { from: templatesA, to: templatesA });
-    expect(removed.exitCode, removed.stderr).toBe(0);
+    expect(removed.exitCode, removed.stderr).toBe(3);
     expect(existsSync(join(dir, `${f}-extra.txt`))).toBe(false);
     expect(read(dir, `${f}.txt`)).toBe('my change\n');
-    expect(removed.stdout).toMatch(new RegExp(`kept +${f}\\.txt +\\(no longer generated, but you modified it\\)`));
+    expect(removed.stdout).toMatch(new RegExp(`CONFLICT +${f}\\.txt +\\(no longer generated, but you modified it`));
     expect(readJson(join(dir, '.create-ml-ci-cd.json')).answers.features).toEqual([]);
   });
 

@@ -71,7 +71,8 @@ export interface ConflictStages {
   mode?: number;
   base?: Buffer;
   ours: Buffer;
-  theirs: Buffer;
+  /** Undefined: the templates dropped the file (a modify/delete conflict). */
+  theirs?: Buffer;
 }
 
 /**

@@ -11,7 +11,7 @@ const describe: Partial<Record<core.Action, [verb: string, dry: string, why?: st
   merge: ['merged', 'would merge', 'your edits and the template changes'],
   conflict: ['CONFLICT', 'would CONFLICT', 'resolve the markers'],
   'keep-deleted': ['kept deleted', 'would keep deleted', 'you deleted it; the template changed it'],
-  'keep-modified': ['kept', 'would keep', 'no longer generated, but you modified it'],
+  'keep-modified': ['CONFLICT', 'would CONFLICT', 'no longer generated, but you modified it: keep it or delete it'],
   'keep-data': ['kept yours', 'would keep yours', 'data file changed by you and the template; compare by hand'],
   'keep-link': ['left alone', 'would leave alone', 'a symbolic link; upgrade never writes through one'],
 };

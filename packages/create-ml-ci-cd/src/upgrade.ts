@@ -358,7 +358,10 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
   }
 
   // 5. Apply, all or nothing. The conflicts' index entries (and their objects) are prepared first.
+  // A file the templates dropped that the user modified stays as it is, recorded as git records a
+  // modify/delete conflict ("deleted by them": no stage 3), so git status shows it until decided.
   const conflicts = plan.filter((p) => p.action === 'conflict');
+  const dropped = plan.filter((p) => p.action === 'keep-modified');
   const withEol = (p: core.Resolved, content?: Buffer) => (content && p.crlf ? core.toCrlf(content) : content);
   const index =
     git.prefix === null
@@ -366,9 +369,9 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
       : conflictEntries(
           dir,
           git.prefix,
-          conflicts.map((p) => {
+          [...conflicts, ...dropped].map((p) => {
             const f = found.get(p.path);
-            return { path: p.path, mode: f?.kind === 'file' ? f.mode : undefined, base: withEol(p, p.base), ours: oursOld.get(p.path) ?? withEol(p, p.ours)!, theirs: withEol(p, p.theirs)! };
+            return { path: p.path, mode: f?.kind === 'file' ? f.mode : undefined, base: withEol(p, p.base), ours: oursOld.get(p.path) ?? withEol(p, p.ours)!, theirs: withEol(p, p.theirs) };
           }),
         );
   await tick();
@@ -385,11 +388,16 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
   );
   console.log([header, ...lines].join('\n'));
 
-  if (conflicts.length) {
+  if (conflicts.length || dropped.length) {
     const where = git.prefix === null ? 'then commit' : 'then `git add` them and commit (`git status` lists them as unmerged)';
-    console.error(
-      `\n${conflicts.length} file(s) have conflicts: ${conflicts.map((p) => p.path).join(', ')}.\nResolve the <<<<<<< current / >>>>>>> ${labels.theirs} markers, ${where}.`,
-    );
+    if (conflicts.length)
+      console.error(
+        `\n${conflicts.length} file(s) have conflicts: ${conflicts.map((p) => p.path).join(', ')}.\nResolve the <<<<<<< current / >>>>>>> ${labels.theirs} markers, ${where}.`,
+      );
+    if (dropped.length)
+      console.error(
+        `\n${dropped.length} file(s) are no longer generated but carry your edits: ${dropped.map((p) => p.path).join(', ')}.\nKeep each (${git.prefix === null ? 'nothing to do' : '`git add` it'}) or delete it (${git.prefix === null ? 'rm' : '`git rm`'}), then commit.`,
+      );
     return EXIT.conflicts;
   }
   console.log(`\nReview the changes with \`git diff\`, then commit them.`);
