@@ -10,6 +10,10 @@ export async function main(argv: string[]): Promise<number> {
       const { upgrade } = await import('./upgrade.js');
       return await upgrade(argv.slice(1));
     }
+    if (argv[0] === 'adopt') {
+      const { upgrade } = await import('./upgrade.js');
+      return await upgrade(argv.slice(1), undefined, true);
+    }
     const { create } = await import('./create.js');
     return await create(argv);
   } catch (error) {

@@ -174,7 +174,7 @@ export async function create(argv: string[], hooks: CreateHooks = {}): Promise<n
   const parsed = parseCreateArgs(argv);
   if (parsed.help) {
     process.stdout.write(
-      helpText('create-ml-ci-cd [directory] [options]\n       create-ml-ci-cd upgrade [options]   (run in a generated project; see upgrade --help)', createFlags()),
+      helpText('create-ml-ci-cd [directory] [options]\n       create-ml-ci-cd upgrade [options]   (run in a generated project; see upgrade --help)\n       create-ml-ci-cd adopt [options]     (run in an existing repository; see adopt --help)', createFlags()),
     );
     return EXIT.ok;
   }

@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readFileSync, realpathSync, type Stats } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { EXIT, RECORD_FILE, UserError, features, normalizeAnswers, renderProject, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
 import * as core from '@create-ml-ci-cd/core/upgrade';
 import { createFlags, helpText, parseFlags } from './args.js';
@@ -33,9 +33,30 @@ Answer flags change the project: --<feature> adds a feature, --no-<feature> remo
 have not modified are deleted). Exit codes: 0 done, ${EXIT.usage} usage, ${EXIT.conflicts} conflicts left, ${EXIT.behind} behind (--check).
 `;
 
-function parseUpgradeArgs(argv: string[]) {
-  const specs = upgradeFlags();
-  const { values, positionals } = parseFlags(argv, specs, COMMAND);
+const ADOPT = 'create-ml-ci-cd adopt';
+
+/** adopt: the answers (name included, from the directory's name by default), and which paths to manage. */
+function adoptFlags() {
+  type Spec = ReturnType<typeof createFlags>[number];
+  const own: Spec[] = [
+    { flag: 'dir', type: 'string', value: '<path>', help: 'the repository to adopt (default: the current directory)' },
+    { flag: 'only', type: 'string', value: '<paths>', help: 'manage only these files and directories, comma-separated (default: everything it generates)' },
+    { flag: 'dry-run', type: 'boolean', help: 'print the plan and the diff; write nothing' },
+    { flag: 'yes', short: 'y', type: 'boolean', help: 'ask nothing: answers not given as flags take their defaults' },
+    { flag: 'help', short: 'h', type: 'boolean', help: 'show this help' },
+  ];
+  return [own[0], ...createFlags().filter((s) => s.answer !== undefined), ...own.slice(1)];
+}
+
+const adoptFooter = `
+Brings an existing repository under create-ml-ci-cd: writes ${RECORD_FILE} and the generated files,
+merged three ways with an empty base, so a file you already have is never overwritten: where both
+have it and differ, it gets conflict markers (exit ${EXIT.conflicts}). Afterwards \`create-ml-ci-cd upgrade\` works.
+`;
+
+function parseUpgradeArgs(argv: string[], adopt = false) {
+  const specs = adopt ? adoptFlags() : upgradeFlags();
+  const { values, positionals } = parseFlags(argv, specs, adopt ? ADOPT : COMMAND);
   if (positionals.length > 0)
     throw new UserError(`Unexpected argument ${JSON.stringify(positionals[0])}: pass the project directory as --dir <path>.`);
   const answers: RawAnswers = {};
@@ -50,8 +71,13 @@ function parseUpgradeArgs(argv: string[]) {
     yes: values.yes === true,
     allowDirty: values['allow-dirty'] === true,
     help: values.help === true,
+    adopt,
+    only: adopt && typeof values.only === 'string' ? values.only.split(',').map((p) => p.trim().replace(/^\.\//, '')).filter(Boolean) : undefined,
   };
 }
+
+/** Whether a path is one of the managed paths (a file, or a directory's prefix); everything without a list. */
+const managedBy = (paths: string[] | undefined) => (path: string) => !paths || paths.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
 
 /** The directory with symbolic links resolved, so that "inside the project" means inside its real tree. */
 function realDir(dir: string): string {
@@ -162,15 +188,27 @@ async function apply(dir: string, changes: Changes, fs: Fs, interruption: Interr
   }
 }
 
+/** adopt's answers: the flags, the name from the directory's by default, and with a terminal and no --yes the rest asked. */
+async function adoptAnswers(dir: string, options: ReturnType<typeof parseUpgradeArgs>): Promise<RawAnswers> {
+  const raw: RawAnswers = { name: basename(dir), ...options.answers };
+  if (options.yes || !process.stdin.isTTY) return raw;
+  const { askMissing } = await import('./prompts.js');
+  return (await askMissing(raw, { git: false, install: false })).answers;
+}
+
 /** What to say when a signal stops the upgrade (the handler exits with the signal's code): depends on how far it got. */
 interface Interruption {
   message: (signal: NodeJS.Signals) => string;
 }
 
-export async function upgrade(argv: string[], fs: Fs = realFs): Promise<number> {
-  const options = parseUpgradeArgs(argv);
+export async function upgrade(argv: string[], fs: Fs = realFs, adopt = false): Promise<number> {
+  const options = parseUpgradeArgs(argv, adopt);
   if (options.help) {
-    process.stdout.write(helpText(`${COMMAND} [options]   (run in a project made by create-ml-ci-cd)`, options.specs, footer));
+    process.stdout.write(
+      adopt
+        ? helpText(`${ADOPT} [options]   (run in a repository create-ml-ci-cd did not make)`, options.specs, adoptFooter)
+        : helpText(`${COMMAND} [options]   (run in a project made by create-ml-ci-cd)`, options.specs, footer),
+    );
     return EXIT.ok;
   }
   // Until the apply step starts, an interruption has changed nothing.
@@ -201,7 +239,10 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
   if (recordStat?.isSymbolicLink())
     throw new UserError(`${RECORD_FILE} is a symbolic link; upgrade rewrites it and never writes through a link. Replace the link with the file itself.`);
   const recordBytes = recordStat?.isFile() ? readFileSync(join(dir, RECORD_FILE)) : undefined;
-  const record = core.parseRecord(recordBytes?.toString('utf8'), shown);
+  if (options.adopt && recordStat)
+    throw new UserError(`${project} already has ${RECORD_FILE}: create-ml-ci-cd manages it. Run \`${COMMAND}\` instead.`);
+  // Adopting: the record is the one this version would write, with the answers given (or asked).
+  const record: core.RecordRead = options.adopt ? { version, answers: await adoptAnswers(dir, options), fields: {} } : core.parseRecord(recordBytes?.toString('utf8'), shown);
   if (core.compareVersions(record.version, version) > 0)
     throw new UserError(`${project} was generated by create-ml-ci-cd ${record.version}, newer than this ${version}. Run \`${upgradeCommand()}\`.`);
 
@@ -210,7 +251,7 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
   if (writes && !options.allowDirty) {
     if (git.prefix === null)
       throw new UserError(
-        `${project} is not in a git repository; upgrade needs one so you can review its changes and resolve conflicts. Run \`git init && git add -A && git commit -m "Initial commit"\` first, or pass --allow-dirty.`,
+        `${project} is not in a git repository; ${options.adopt ? 'adopt' : 'upgrade'} needs one so you can review its changes and resolve conflicts. Run \`git init && git add -A && git commit -m "Initial commit"\` first, or pass --allow-dirty.`,
       );
     if (git.dirty.length)
       throw new UserError(
@@ -235,19 +276,28 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
 
   // 3. The three sides, all complete before anything is written. Base and ours are in the old
   // layout until migrations move them.
-  const base = await renderBase(generated, dir, { version, templatesDir });
+  // Adopting, the base is empty: nothing was generated before, so nothing of the user's is taken as ours to replace.
+  const base = options.adopt ? { files: new Map<string, Buffer>() } : await renderBase(generated, dir, { version, templatesDir });
   await tick();
   base.files?.delete(RECORD_FILE);
   const pending = core.pendingMigrations(record.version, version);
-  const oldAnswers = normalizeAnswers(core.runMigrations(pending, generated.answers, []).answers, RECORD_FILE);
+  const oldAnswers = normalizeAnswers(core.runMigrations(pending, generated.answers, []).answers, options.adopt ? 'options' : RECORD_FILE);
   const recordedAnswers = core.runMigrations(pending, record.answers, []).answers;
-  const answers = newAnswers(recordedAnswers, options.answers);
+  const answers = options.adopt ? oldAnswers : newAnswers(recordedAnswers, options.answers);
   const theirsAll = renderProject(answers, templatesDir, version);
   const nextRecord = JSON.parse(theirsAll.get(RECORD_FILE)!.toString('utf8'));
   theirsAll.delete(RECORD_FILE);
   await tick();
 
-  const inScope = (path: string) => !options.workflowsOnly || path.startsWith(WORKFLOWS);
+  // The paths create-ml-ci-cd manages: all it generates, or those adopt --only named (kept in the record).
+  const managedPaths = options.adopt ? options.only : (record.fields.managedPaths as string[] | undefined);
+  if (options.only) {
+    nextRecord.managedPaths = options.only;
+    const none = options.only.filter((p) => ![...theirsAll.keys()].some(managedBy([p])));
+    if (none.length) throw new UserError(`--only ${none.join(', ')}: create-ml-ci-cd generates no such file or directory here (see \`${ADOPT} --dry-run\`).`);
+  }
+  const isManaged = managedBy(managedPaths);
+  const inScope = (path: string) => isManaged(path) && (!options.workflowsOnly || path.startsWith(WORKFLOWS));
   const managed = [...new Set([...(base.files?.keys() ?? []), ...theirsAll.keys()])].filter(inScope);
   const inspect = inspector(dir);
   const found = new Map(managed.map((p) => [p, inspect(p)]));
@@ -265,7 +315,7 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
   const eol = git.prefix === null ? new Set<string>() : gitEol(dir, crlfData);
 
   // 4. Plan (pure), then merge.
-  const labels = { ours: 'current', base: `create-ml-ci-cd@${record.version}`, theirs: `create-ml-ci-cd@${version}` };
+  const labels = { ours: 'current', base: options.adopt ? 'nothing' : `create-ml-ci-cd@${record.version}`, theirs: `create-ml-ci-cd@${version}` };
   let plan = core.resolvePlan(
     core.planUpgrade({ base: baseFiles && only(baseFiles), ours: only(ours), theirs: only(theirsAll), links, gitEol: (p) => eol.has(p) }),
     labels,
@@ -346,14 +396,16 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
     if (lines.length) console.log(lines.join('\n'));
     return EXIT.ok;
   }
-  const header = `${options.dryRun ? 'Would upgrade' : 'Upgraded'} ${shown === '.' ? 'this project' : shown} from ${from}${answerChanges.length ? ` (${answerChanges.join(', ')})` : ''}${options.workflowsOnly ? ', workflows only' : ''}:`;
+  const header = options.adopt
+    ? `${options.dryRun ? 'Would adopt' : 'Adopted'} ${shown === '.' ? 'this repository' : shown} into create-ml-ci-cd ${version}${managedPaths ? ` (only ${managedPaths.join(', ')})` : ''}:`
+    : `${options.dryRun ? 'Would upgrade' : 'Upgraded'} ${shown === '.' ? 'this project' : shown} from ${from}${answerChanges.length ? ` (${answerChanges.join(', ')})` : ''}${options.workflowsOnly ? ', workflows only' : ''}:`;
 
   if (options.dryRun) {
     console.log([header, ...lines].join('\n'));
     const removals = moved.map((p): core.Resolved => ({ path: p, action: 'delete', data: core.isData(p), crlf: false }));
     const diff = planDiff([...plan, ...removals], oursOld);
     if (diff) process.stdout.write(Buffer.from(`\n${diff}`, 'latin1'));
-    console.log(`\nDry run: nothing was written. Run \`${COMMAND}\` without --dry-run to apply it.`);
+    console.log(`\nDry run: nothing was written. Run \`${options.adopt ? ADOPT : COMMAND}\` without --dry-run to apply it.`);
     return EXIT.ok;
   }
 
