@@ -49,6 +49,20 @@ describe('the Declarative structure check (Groovy AST)', () => {
     expect(r.out).toContain('src/report.py');
   });
 
+  it('passes the Jenkinsfile of a project with no optional features too (lint and structure)', () => {
+    const bare = mkdtempSync(join(tmpdir(), 'jenkins-bare-'));
+    for (const [path, text] of renderProject(normalizeAnswers({ name: 'demo', ci: 'jenkins', features: [] }), join(workspaceRoot, 'templates'), '0.0.0-test')) {
+      mkdirSync(dirname(join(bare, path)), { recursive: true });
+      writeFileSync(join(bare, path), text);
+    }
+    const file = join(bare, 'Jenkinsfile');
+    for (const { command, args } of [declarativeArgs(file, bare), groovyLintArgs(file)]) {
+      const r = spawnSync(command, args, { cwd: bare, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    }
+    expect(readFileSync(file, 'utf8')).not.toContain("stage('Deliver')");
+  });
+
   it("calls only scripts GitLab's pipeline calls too, which run-workflow runs here (the same features)", () => {
     const r = run('structure', good);
     const scripts = /sh steps run (.*)$/m.exec(r.out)?.[1].split(', ') ?? [];
