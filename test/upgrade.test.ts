@@ -320,6 +320,15 @@ describe('create-ml-ci-cd upgrade', () => {
     expect((await upgrade(dir, ['--workflows-only', '--python', '3.11'])).stderr).toMatch(/--workflows-only cannot change answers/);
   });
 
+  it("--workflows-only follows the CI provider: with --ci gitlab it touches only .gitlab-ci.yml", async () => {
+    const dir = await project(() => {}, ['--ci', 'gitlab']);
+    expect(existsSync(join(dir, CI))).toBe(false);
+    const result = await upgrade(dir, ['--workflows-only']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(status(dir)).toEqual([' M .gitlab-ci.yml']);
+    expect(read(dir, '.gitlab-ci.yml')).toContain('python -m pytest');
+  });
+
   it('without the base (version not in the registry, offline) loses nothing: differing files become conflicts', async () => {
     const dir = await project((d) => {
       edit(d, 'README.md', 'Run the training', 'Train');

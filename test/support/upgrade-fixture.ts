@@ -78,8 +78,13 @@ export const B: Record<string, string | Buffer | null> = {
 };
 export const CI = '.github/workflows/ci.yml';
 
-export function writeTemplates(files: Record<string, string | Buffer | null>): string {
+/** The GitLab layer's pipeline in A and B: a project made with --ci gitlab gets it instead of .github/. */
+export const gitlabPipeline = (test: string) => `test:\n  script:\n    - ${test}\n`;
+
+export function writeTemplates(files: Record<string, string | Buffer | null>, gitlab: string): string {
   const dir = tempDir('cmlcicd-templates-');
+  mkdirSync(join(dir, 'gitlab'), { recursive: true });
+  writeFileSync(join(dir, 'gitlab', '.gitlab-ci.yml'), gitlab);
   for (const [path, content] of Object.entries(files)) {
     if (content === null) continue;
     mkdirSync(dirname(join(dir, 'base', path)), { recursive: true });
@@ -94,8 +99,8 @@ export function writeTemplates(files: Record<string, string | Buffer | null>): s
   return dir;
 }
 
-export const templatesA = writeTemplates(A);
-export const templatesB = writeTemplates(B);
+export const templatesA = writeTemplates(A, gitlabPipeline('pytest'));
+export const templatesB = writeTemplates(B, gitlabPipeline('python -m pytest'));
 /** A copy of the built package, so that a rebuild running alongside cannot pull dist/ away mid-test. */
 export const cliBin = (() => {
   const copy = tempDir('cmlcicd-built-');

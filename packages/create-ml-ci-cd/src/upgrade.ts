@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readFileSync, realpathSync, type Stats } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { EXIT, RECORD_FILE, UserError, features, normalizeAnswers, renderProject, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
+import { EXIT, RECORD_FILE, UserError, ciProvider, features, normalizeAnswers, renderProject, type Answers, type RawAnswers } from '@create-ml-ci-cd/core';
 import * as core from '@create-ml-ci-cd/core/upgrade';
 import { createFlags, helpText, parseFlags } from './args.js';
 import { ApplyError, Journal, realFs, type Fs } from './upgrade-apply.js';
@@ -11,7 +11,6 @@ import { cleanupOnSignal, templatesDir, version } from './runtime.js';
 import { upgradeCommand } from './launcher.js';
 
 const COMMAND = 'create-ml-ci-cd upgrade';
-const WORKFLOWS = '.github/workflows/';
 
 function upgradeFlags() {
   type Spec = ReturnType<typeof createFlags>[number];
@@ -20,7 +19,7 @@ function upgradeFlags() {
     { flag: 'dir', type: 'string', value: '<path>', help: 'the project to upgrade (default: the current directory)' },
     { flag: 'dry-run', type: 'boolean', help: 'print the plan and the diff; write nothing' },
     { flag: 'check', type: 'boolean', help: `exit ${EXIT.behind} if an upgrade would change anything (for CI); write nothing` },
-    { flag: 'workflows-only', type: 'boolean', help: `upgrade only ${WORKFLOWS}** (the record keeps its version)` },
+    { flag: 'workflows-only', type: 'boolean', help: "upgrade only the CI provider's pipeline files (.github/workflows/**, .gitlab-ci.yml and .gitlab/**, or Jenkinsfile); the record keeps its version" },
     { flag: 'yes', short: 'y', type: 'boolean', help: 'ask nothing (without a base, differing files become conflicts)' },
     { flag: 'allow-dirty', type: 'boolean', help: 'run even with uncommitted changes or outside a git repository' },
     { flag: 'help', short: 'h', type: 'boolean', help: 'show this help' },
@@ -297,7 +296,9 @@ async function run(options: ReturnType<typeof parseUpgradeArgs>, fs: Fs, interru
     if (none.length) throw new UserError(`--only ${none.join(', ')}: create-ml-ci-cd generates no such file or directory here (see \`${ADOPT} --dry-run\`).`);
   }
   const isManaged = managedBy(managedPaths);
-  const inScope = (path: string) => isManaged(path) && (!options.workflowsOnly || path.startsWith(WORKFLOWS));
+  const provider = ciProvider(answers.ci);
+  const isPipeline = provider.pipeline ?? provider.owns;
+  const inScope = (path: string) => isManaged(path) && (!options.workflowsOnly || isPipeline(path));
   const managed = [...new Set([...(base.files?.keys() ?? []), ...theirsAll.keys()])].filter(inScope);
   const inspect = inspector(dir);
   const found = new Map(managed.map((p) => [p, inspect(p)]));

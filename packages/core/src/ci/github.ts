@@ -5,4 +5,5 @@ export const github = {
   name: 'github',
   label: 'GitHub Actions',
   owns: (path: string) => path.startsWith('.github/'),
+  pipeline: (path: string) => path.startsWith('.github/workflows/'),
 } as const satisfies CiProviderDef;

@@ -14,6 +14,8 @@ export interface CiProviderDef {
   label: string;
   /** Whether an output path (of any layer) is this provider's own file. */
   owns: (path: string) => boolean;
+  /** Whether an output path is a pipeline definition (what `upgrade --workflows-only` upgrades); default: every path it owns. */
+  pipeline?: (path: string) => boolean;
   /** `templates/<layer>`: rendered after base and the features, only for this provider. */
   layer?: string;
   /** Lines added to the generated .gitignore (after the features' lines). */
