@@ -2,8 +2,9 @@
 
 GitLab has no release the retrain pipeline could move, so promotion is that job: it runs only for
 a model that passed every gate, and keeps the model as an artifact that never expires. With MLflow,
-the job also points the registry's alias `champion` at the same model (src/tracking.py champion). Reading it needs only CI_JOB_TOKEN. Prints the champion's model-record id, or `none`
-when nothing was promoted yet (HTTP 404); any other failure is an error, not "no champion".
+the job also points the registry's alias `champion` at the same model (src/tracking.py champion).
+Reading it needs only CI_JOB_TOKEN. Prints the champion's model-record id, or `none` when nothing
+was promoted yet (HTTP 404); any other failure is an error, not "no champion".
 """
 
 from __future__ import annotations
