@@ -43,6 +43,8 @@ export function templateContext(answers: Answers, version: string) {
     /** The command that installs from a requirements file into the active environment. */
     pipInstall: answers.packageManager === 'uv' ? 'uv pip install' : 'python -m pip install',
     generatorVersion: version,
+    /** The CI provider's name for people (`GitHub Actions`, `GitLab CI`, `Jenkins`). */
+    ciLabel: ciProvider(answers.ci).label,
     has: (name: FeatureName) => (feature(name), enabled.has(name)),
     q: (s: string) => JSON.stringify(s),
     // What each feature derives for every template (e.g. dvc's `dvcLogin`: the remote's kind, plugin and login).

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { RECORD_FILE, features, normalizeAnswers, outputPath, renderProject, supports } from '../src/index.js';
+import { RECORD_FILE, ciNames, features, normalizeAnswers, outputPath, renderProject, supports } from '../src/index.js';
 
 const templates = fileURLToPath(new URL('../../../templates', import.meta.url));
 
@@ -132,6 +132,19 @@ describe('CI providers', () => {
       expect(text.includes("stage('Deliver')")).toBe(combo.includes('docker'));
     }
   });
+  it("lists in the README's Layout only files the project has, for every CI provider", () => {
+    for (const ci of ciNames)
+      for (const combo of [[], features.filter((f) => supports(f, ci)).map((f) => f.name)]) {
+        const out = renderProject(normalizeAnswers({ name: 'demo', ci, features: combo }), templates, '0.1.0');
+        const layout = /\n## Layout\n([\s\S]*?)\n## /.exec(out.get('README.md')!.toString())![1];
+        const paths = [...layout.matchAll(/^\| (.+?) \|/gm)].flatMap((m) => [...m[1].matchAll(/`([^`]+)`/g)].map((p) => p[1]));
+        expect(paths.length, `${ci} ${combo}`).toBeGreaterThan(10);
+        // dvc.lock and .venv-style outputs appear once the pipeline ran; everything else is rendered.
+        const missing = paths.filter((p) => p !== 'dvc.lock' && ![...out.keys()].some((f) => f === p || f.startsWith(p.endsWith('/') ? p : `${p}/`) || (p.includes('*') && new RegExp(`^${p.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`).test(f))));
+        expect(missing, `${ci} with ${combo.join(', ') || 'no features'}`).toEqual([]);
+      }
+  });
+
   it('refuses a feature with no Jenkins stages', () => {
     expect(() => normalizeAnswers({ name: 'demo', ci: 'jenkins', features: ['kubeflow'] })).toThrow(/kubeflow is not available with Jenkins yet/);
   });
