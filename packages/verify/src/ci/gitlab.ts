@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 // workspaceRoot from root.js: it is used at load time, and tasks/context.js may still be loading
 // (scenarios.ts reads ci/index.ts, which tasks/context.js imports through scenarios.ts).
@@ -43,15 +45,51 @@ interface Pipeline {
   expect: string[];
   /** Files (relative to the clone) that must exist after the run, with text they must contain. */
   outputs: Record<string, string[]>;
+  /** More that must hold after the run: problems, none when it holds. */
+  check?: (clone: string) => string[];
+  /** After a run that passed: what later pipelines need from it. */
+  after?: (clone: string) => Promise<void>;
 }
 
-const pipelines: Pipeline[] = [
+/**
+ * The one GitLab API call a pipeline makes here: champion.py downloading the newest `promote` job's
+ * artifacts. A stand-in on loopback answers it with the champion it is given (a zip of champion/),
+ * or 404 as GitLab does before anything was promoted, and records what it was asked.
+ */
+interface ApiStandIn {
+  url: string;
+  champion?: { id: string; zip: Buffer };
+  requests: { path: string; token?: string }[];
+}
+
+async function startApi(): Promise<{ api: ApiStandIn; close: () => void }> {
+  const api: ApiStandIn = { url: '', requests: [] };
+  const server = createServer((req, res) => {
+    const token = req.headers['job-token'];
+    api.requests.push({ path: req.url ?? '', token: typeof token === 'string' ? token : undefined });
+    const wanted = req.url === '/api/v4/projects/1/jobs/artifacts/main/download?job=promote' && token === JOB_TOKEN;
+    if (wanted && api.champion) {
+      res.writeHead(200, { 'content-type': 'application/zip' }).end(api.champion.zip);
+    } else res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"404 Not found"}');
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v4`;
+  return { api, close: () => server.close() };
+}
+
+const JOB_TOKEN = 'verify-job-token';
+/** The model files the retrain job keeps as champion/ (and promote publishes). */
+const CHAMPION_FILES = ['models/model.joblib', 'models/model.record.json', 'metrics.json', 'eval/predictions.csv'];
+
+const pipelines = (api: ApiStandIn, keepChampion: (clone: string) => Promise<void>): Pipeline[] => [
   {
     name: 'push',
     prepare: async () => ({ CI_PIPELINE_SOURCE: 'push' }),
     unset: [],
     expect: ['lint', 'train', 'test'],
     outputs: { 'models/model.joblib': [], 'metrics.json': ['accuracy'] },
+    // Its model is the champion the retrain pipeline meets.
+    after: keepChampion,
   },
   {
     name: 'merge_request',
@@ -76,18 +114,52 @@ const pipelines: Pipeline[] = [
     },
   },
   {
-    // A pipeline schedule without RETRAIN: only the drift check. (With RETRAIN=true the retrain job
-    // reads the champion through GitLab's API, which is not here.)
+    // A pipeline schedule without RETRAIN: only the drift check.
     name: 'schedule',
     prepare: async () => ({ CI_PIPELINE_SOURCE: 'schedule' }),
     unset: [],
     expect: ['drift'],
     outputs: {},
   },
+  {
+    // A schedule with RETRAIN=true: the champion is the push pipeline's model (served by the API
+    // stand-in as promote's artifacts); retrain scores it on today's rows, gates the new model
+    // against it, and promote keeps the new one.
+    name: 'retrain',
+    prepare: async () => ({
+      CI_PIPELINE_SOURCE: 'schedule',
+      RETRAIN: 'true',
+      CI_DEFAULT_BRANCH: 'main',
+      CI_API_V4_URL: api.url,
+      CI_PROJECT_ID: '1',
+      CI_JOB_TOKEN: JOB_TOKEN,
+    }),
+    unset: [],
+    expect: ['retrain', 'promote', 'drift'],
+    outputs: { 'champion/model.record.json': ['"id"'], 'champion/notes.md': [] },
+    check: (clone) => {
+      const problems: string[] = [];
+      if (!api.requests.some((r) => r.path.endsWith('/jobs/artifacts/main/download?job=promote') && r.token === JOB_TOKEN))
+        problems.push("champion.py never asked the GitLab API for promote's artifacts with the job token");
+      const notes = join(clone, 'champion/notes.md');
+      if (api.champion && existsSync(notes) && !readFileSync(notes, 'utf8').includes(`champion ${api.champion.id}`))
+        problems.push(`champion/notes.md does not compare with the champion ${api.champion.id}`);
+      return problems;
+    },
+  },
 ];
 
+/** Zip the push pipeline's model as promote's artifacts (champion/...), with the host's Python. */
+async function championZip(ctx: TaskContext, python: string, clone: string): Promise<{ id: string; zip: Buffer }> {
+  const zip = join(clone, 'champion-artifacts.zip');
+  const script = 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n    for f in sys.argv[2:]:\n        z.write(f, "champion/" + f.rsplit("/", 1)[-1])\n';
+  await ctx.run('zip the champion (promote artifacts)', python, ['-c', script, zip, ...CHAMPION_FILES], { cwd: clone });
+  const id = String(JSON.parse(readFileSync(join(clone, 'models/model.record.json'), 'utf8')).id);
+  return { id, zip: readFileSync(zip) };
+}
+
 /**
- * Run the push, merge-request and scheduled pipelines with gitlab-ci-local's shell executor, each in a
+ * Run the push, merge-request, scheduled and retraining pipelines with gitlab-ci-local's shell executor, each in a
  * clone of the generated project (`--shell-isolation`: every job in its own copy, artifacts passed
  * between them as on GitLab). Jobs that need what is not here (id_tokens, a container engine, a
  * tracking server, a schedule) are excluded by their own rules: the result lists them as not run.
@@ -101,50 +173,58 @@ async function run(ctx: TaskContext): Promise<void> {
   const work = ctx.freshDir('gitlab');
   const cache = [`UV_CACHE_DIR=${uvCacheDir()}`, ...(wheels ? [`PIP_NO_INDEX=1`, `PIP_FIND_LINKS=${wheels}`] : [])];
   const runs: Record<string, unknown>[] = [];
-  for (const p of pipelines) {
-    const clone = join(work, p.name);
-    await ctx.run(`git clone (${p.name})`, 'git', ['clone', '-q', '--no-hardlinks', ctx.project, clone]);
-    const git = async (...args: string[]) => {
-      let out = '';
-      await ctx.run(`git ${args[0]}`, 'git', ['-c', 'user.name=verify', '-c', 'user.email=verify@localhost', '-c', 'commit.gpgsign=false', ...args], {
+  const { api, close } = await startApi();
+  try {
+    const keepChampion = async (clone: string) => void (api.champion = await championZip(ctx, interpreter, clone));
+    for (const p of pipelines(api, keepChampion)) {
+      const clone = join(work, p.name);
+      await ctx.run(`git clone (${p.name})`, 'git', ['clone', '-q', '--no-hardlinks', ctx.project, clone]);
+      const git = async (...args: string[]) => {
+        let out = '';
+        await ctx.run(`git ${args[0]}`, 'git', ['-c', 'user.name=verify', '-c', 'user.email=verify@localhost', '-c', 'commit.gpgsign=false', ...args], {
+          cwd: clone,
+          stdout: (text) => (out = text),
+        });
+        return out;
+      };
+      const vars = await p.prepare(git);
+      const args = [
+        '--force-shell-executor',
+        '--shell-isolation',
+        '--concurrency', '2',
+        ...Object.entries(vars).flatMap(([k, v]) => ['--variable', `${k}=${v}`]),
+        ...cache.flatMap((v) => ['--variable', v]),
+        ...p.unset.flatMap((v) => ['--unset-variable', v]),
+        '--ignore-predefined-vars', [...Object.keys(vars).filter((k) => k.startsWith('CI_')), ...p.unset].join(','),
+      ];
+      let listed: ListedJob[] = [];
+      await ctx.run(`gitlab-ci-local --list-json (${p.name})`, gitlabCiLocal, ['--list-json', ...args], {
         cwd: clone,
-        stdout: (text) => (out = text),
+        env,
+        stdout: (text) => (listed = JSON.parse(text.slice(text.search(/^\[/m))) as ListedJob[]),
       });
-      return out;
-    };
-    const vars = await p.prepare(git);
-    const args = [
-      '--force-shell-executor',
-      '--shell-isolation',
-      '--concurrency', '2',
-      ...Object.entries(vars).flatMap(([k, v]) => ['--variable', `${k}=${v}`]),
-      ...cache.flatMap((v) => ['--variable', v]),
-      ...p.unset.flatMap((v) => ['--unset-variable', v]),
-      '--ignore-predefined-vars', [...Object.keys(vars).filter((k) => k.startsWith('CI_')), ...p.unset].join(','),
-    ];
-    let listed: ListedJob[] = [];
-    await ctx.run(`gitlab-ci-local --list-json (${p.name})`, gitlabCiLocal, ['--list-json', ...args], {
-      cwd: clone,
-      env,
-      stdout: (text) => (listed = JSON.parse(text.slice(text.search(/^\[/m))) as ListedJob[]),
-    });
-    const active = listed.filter((j) => j.when !== 'never').map((j) => j.name);
-    const notRun = listed.filter((j) => j.when === 'never').map((j) => ({ job: j.name, rules: (j.rules ?? []).map((r) => r.if ?? r.when ?? '').filter(Boolean) }));
-    let output = '';
-    const step = await ctx.run(`gitlab-ci-local ${p.name} pipeline`, gitlabCiLocal, args, { cwd: clone, env, allowFailure: true, stdout: (text) => (output = text) });
-    writeFileSync(join(work, `${p.name}.log`), output);
-    // The closing summary: one ` PASS  <job>` / ` FAIL  <job>` line per job that ran.
-    const results = Object.fromEntries([...output.matchAll(/^ (PASS|FAIL|WARN) {2}(\S+)/gm)].map((m) => [m[2], m[1]]));
-    const problems: string[] = [];
-    for (const job of p.expect) if (!active.includes(job)) problems.push(`${job} is not in the ${p.name} pipeline`);
-    for (const job of active) if (results[job] !== 'PASS') problems.push(`${job}: ${results[job] ?? 'did not run'}`);
-    for (const [file, needles] of Object.entries(p.outputs)) {
-      const path = join(clone, file);
-      if (!existsSync(path)) problems.push(`${file} was not produced`);
-      else for (const n of needles) if (!readFileSync(path, 'utf8').includes(n)) problems.push(`${file} does not say ${JSON.stringify(n)}`);
+      const active = listed.filter((j) => j.when !== 'never').map((j) => j.name);
+      const notRun = listed.filter((j) => j.when === 'never').map((j) => ({ job: j.name, rules: (j.rules ?? []).map((r) => r.if ?? r.when ?? '').filter(Boolean) }));
+      let output = '';
+      const step = await ctx.run(`gitlab-ci-local ${p.name} pipeline`, gitlabCiLocal, args, { cwd: clone, env, allowFailure: true, stdout: (text) => (output = text) });
+      writeFileSync(join(work, `${p.name}.log`), output);
+      // The closing summary: one ` PASS  <job>` / ` FAIL  <job>` line per job that ran.
+      const results = Object.fromEntries([...output.matchAll(/^ (PASS|FAIL|WARN) {2}(\S+)/gm)].map((m) => [m[2], m[1]]));
+      const problems: string[] = [];
+      for (const job of p.expect) if (!active.includes(job)) problems.push(`${job} is not in the ${p.name} pipeline`);
+      for (const job of active) if (results[job] !== 'PASS') problems.push(`${job}: ${results[job] ?? 'did not run'}`);
+      for (const [file, needles] of Object.entries(p.outputs)) {
+        const path = join(clone, file);
+        if (!existsSync(path)) problems.push(`${file} was not produced`);
+        else for (const n of needles) if (!readFileSync(path, 'utf8').includes(n)) problems.push(`${file} does not say ${JSON.stringify(n)}`);
+      }
+      problems.push(...(p.check?.(clone) ?? []));
+      if (step.ok && problems.length === 0) await p.after?.(clone);
+      ctx.record(`${p.name} pipeline: ${active.join(', ')}`, step.ok && problems.length === 0, 0, problems.join('\n'));
+      runs.push({ pipeline: p.name, variables: vars, ran: results, notRunHere: notRun, log: `gitlab/${p.name}.log` });
     }
-    ctx.record(`${p.name} pipeline: ${active.join(', ')}`, step.ok && problems.length === 0, 0, problems.join('\n'));
-    runs.push({ pipeline: p.name, variables: vars, ran: results, notRunHere: notRun, log: `gitlab/${p.name}.log` });
+  } finally {
+    close();
   }
   ctx.details.runs = runs;
 }
