@@ -290,6 +290,9 @@ function actEnv() {
   for (const k of Object.keys(env)) {
     if (/^(GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)/.test(k) || k === 'CI' || k === 'VIRTUAL_ENV') delete env[k];
   }
+  // A GitHub runner writes bytecode; with PYTHONDONTWRITEBYTECODE from this host, every process of a
+  // job (pytest, dvc, each training) would compile MLflow and scikit-learn from source again.
+  delete env.PYTHONDONTWRITEBYTECODE;
   const drop = [path.join(ROOT, '.tools'), process.env.VIRTUAL_ENV].filter(Boolean);
   env.PATH = (env.PATH ?? '').split(':').filter((p) => !drop.some((d) => p === d || p.startsWith(`${d}/`))).join(':');
   // Generated workflows call `gh` (PR comments, releases, drift issues). Last on PATH: a fake GitHub
