@@ -42,7 +42,7 @@ expect_eq "push: release assets" "$(github '.releases[0].assets | join(",")')" "
 expect_contains "push: release notes" "$(github '.releases[0].notes')" "### Model report"
 if ml_has mlflow; then
   expect_eq "push: mlflow-champion job" "$(job_result push mlflow-champion)" success
-  expect_contains "push: mlflow-champion without a server" "$(cat "$WORK/runs/push/act.jsonl")" "model-$first is the champion as a GitHub release only"
+  expect_contains "push: mlflow-champion without a server" "$(cat "$WORK/runs/push/act.jsonl")" "no alias to move: the promoted model-$first is the champion"
 fi
 
 # The weekly cron on an unchanged main: same commit, data and params, so the same id.
