@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listTree, readJson, tempDir } from './support/cli.js';
+import { execa } from 'execa';
+import { bin, listTree, readJson, repoRoot, tempDir } from './support/cli.js';
 import { cli, commitAll, git, read, status, write } from './support/upgrade-fixture.js';
 
 // create-ml-ci-cd adopt, through the real CLI and templates, in a repository it did not make: one
@@ -66,6 +67,23 @@ describe('create-ml-ci-cd adopt', () => {
     expect(up.stdout).toContain('nothing to do');
     expect((await cli(['upgrade', '--check'], { cwd: dir })).exitCode).toBe(0);
     expect(read(dir, 'src/train.py')).toBe(train);
+  });
+
+  it('in a terminal without --yes, asks the answers not given (the name comes from the directory)', async () => {
+    const dir = repository();
+    const [ENTER, DOWN] = ['\r', '\x1b[B'];
+    const script = [
+      ['Description', `\x15Asked at adopt${ENTER}`],
+      ['Python version', ENTER],
+      ['Package manager', `${DOWN}${ENTER}`], // uv is first; pip below
+      ['CI provider', ENTER],
+      ['Optional features', ENTER], // none ticked
+    ];
+    const result = await execa('python3', [join(repoRoot, 'test/support/pty_drive.py'), JSON.stringify(script), '--', 'node', bin, 'adopt'], { cwd: dir, reject: false, env: { NO_COLOR: '1' } });
+    expect(result.exitCode, result.stdout).toBe(3);
+    expect(result.stdout).not.toMatch(/Project name|git repository|install dependencies/);
+    expect(readJson(join(dir, '.create-ml-ci-cd.json')).answers).toMatchObject({ name: 'iris-ml', description: 'Asked at adopt', packageManager: 'pip', ci: 'github', features: [] });
+    expect(read(dir, '.github/workflows/ci.yml')).toBe(ownWorkflow);
   });
 
   it('--only manages just the paths named, and later upgrades leave the others alone', async () => {
