@@ -113,6 +113,7 @@ describe('create-ml-ci-cd adopt', () => {
     const dirty = await cli(['adopt', '--yes'], { cwd: dir });
     expect(dirty.exitCode).toBe(2);
     expect(dirty.stderr).toMatch(/has uncommitted changes \(1 file, e\.g\. notes\.txt\)/);
+    expect(dirty.stderr).not.toContain('--allow-dirty'); // adopt has no such flag
     expect(status(dir)).toEqual(['?? notes.txt']);
 
     const plain = tempDir('cmlcicd-adopt-plain-');
@@ -120,6 +121,7 @@ describe('create-ml-ci-cd adopt', () => {
     const noGit = await cli(['adopt', '--yes', '--name', 'plain'], { cwd: plain });
     expect(noGit.exitCode).toBe(2);
     expect(noGit.stderr).toMatch(/is not in a git repository; adopt needs one/);
+    expect(noGit.stderr).not.toContain('--allow-dirty');
     expect(listTree(plain)).toEqual(['src/train.py']);
 
     const made = tempDir('cmlcicd-adopt-made-');
